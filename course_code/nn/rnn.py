@@ -1,0 +1,131 @@
+"""The vanilla RNN as a ``torch.nn.Module``, written from its equations.
+
+``VanillaRNN(D, H, num_layers=L)`` computes exactly what
+``torch.nn.RNN(D, H, num_layers=L, batch_first=True)`` computes, with the same
+parameter names (``weight_ih_l0``, ``weight_hh_l0``, ``bias_ih_l0``,
+``bias_hh_l0``, then ``..._l1`` for the next layer), so
+``torch_rnn.load_state_dict(ours.state_dict())`` copies the weights across.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+
+__all__ = ["VanillaRNN", "rnn_cell"]
+
+
+def rnn_cell(
+    x: torch.Tensor,
+    h_prev: torch.Tensor,
+    weight_ih: torch.Tensor,
+    weight_hh: torch.Tensor,
+    bias_ih: torch.Tensor | None,
+    bias_hh: torch.Tensor | None,
+    nonlinearity: str = "tanh",
+) -> torch.Tensor:
+    """One step: ``h = tanh(x W_ih^T + b_ih + h_prev W_hh^T + b_hh)``.
+
+    Args:
+        x: ``(N, D)``. h_prev: ``(N, H)``. weight_ih: ``(H, D)``. weight_hh: ``(H, H)``.
+        bias_ih, bias_hh: ``(H,)`` each, or ``None`` for a layer without biases.
+        nonlinearity: ``"tanh"`` or ``"relu"``.
+
+    Returns:
+        The new hidden state, ``(N, H)``.
+    """
+    pre_activation = x @ weight_ih.T + h_prev @ weight_hh.T  # (N, H)
+    if bias_ih is not None:
+        pre_activation = pre_activation + bias_ih + bias_hh
+    return torch.tanh(pre_activation) if nonlinearity == "tanh" else torch.relu(pre_activation)
+
+
+class VanillaRNN(nn.Module):
+    """A stack of Elman RNN layers, batch-first.
+
+    Args:
+        input_size: ``D``, features per time step.
+        hidden_size: ``H``, units per layer.
+        num_layers: ``L``, layers stacked so that layer ``l + 1`` reads the
+            hidden states of layer ``l``.
+        nonlinearity: ``"tanh"`` or ``"relu"``.
+        bias: whether the layers have ``bias_ih`` and ``bias_hh``.
+
+    Inputs: ``x, h0``
+        x: ``(N, T, D)``.
+        h0: ``(L, N, H)``, or ``None`` for zeros.
+
+    Outputs: ``output, h_n``
+        output: the last layer's hidden state at every step, ``(N, T, H)``.
+        h_n: every layer's hidden state at the last step, ``(L, N, H)``.
+    """
+
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        num_layers: int = 1,
+        nonlinearity: str = "tanh",
+        bias: bool = True,
+    ) -> None:
+        super().__init__()
+        for name, value in (("input_size", input_size), ("hidden_size", hidden_size), ("num_layers", num_layers)):
+            if not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        if nonlinearity not in ("tanh", "relu"):
+            raise ValueError(f"nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
+        self.input_size = input_size
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.nonlinearity = nonlinearity
+        self.bias = bias
+        for layer in range(num_layers):
+            layer_input = input_size if layer == 0 else hidden_size
+            self.register_parameter(f"weight_ih_l{layer}", nn.Parameter(torch.empty(hidden_size, layer_input)))
+            self.register_parameter(f"weight_hh_l{layer}", nn.Parameter(torch.empty(hidden_size, hidden_size)))
+            if bias:
+                self.register_parameter(f"bias_ih_l{layer}", nn.Parameter(torch.empty(hidden_size)))
+                self.register_parameter(f"bias_hh_l{layer}", nn.Parameter(torch.empty(hidden_size)))
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Uniform in ``[-1/sqrt(H), 1/sqrt(H)]``, PyTorch's initialisation for RNNs."""
+        bound = 1.0 / math.sqrt(self.hidden_size)
+        for weight in self.parameters():
+            nn.init.uniform_(weight, -bound, bound)
+
+    def layer_parameters(self, layer: int) -> tuple[torch.Tensor, ...]:
+        """``(weight_ih, weight_hh, bias_ih, bias_hh)`` of one layer (biases ``None`` if absent)."""
+        get = lambda name: getattr(self, f"{name}_l{layer}", None)  # noqa: E731
+        return get("weight_ih"), get("weight_hh"), get("bias_ih"), get("bias_hh")
+
+    def forward(self, x: torch.Tensor, h0: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+        if x.dim() != 3 or x.shape[2] != self.input_size:
+            raise ValueError(f"x must have shape (N, T, D={self.input_size}), got {tuple(x.shape)}")
+        N, T, _ = x.shape
+        expected_h0 = (self.num_layers, N, self.hidden_size)
+        if h0 is None:
+            h0 = x.new_zeros(expected_h0)
+        elif tuple(h0.shape) != expected_h0:
+            raise ValueError(f"h0 must have shape (L, N, H) = {expected_h0}, got {tuple(h0.shape)}")
+
+        layer_input = x  # (N, T, D) for the first layer, then (N, T, H)
+        last_states = []
+        for layer in range(self.num_layers):
+            params = self.layer_parameters(layer)
+            h_t = h0[layer]  # (N, H)
+            states = []
+            for t in range(T):
+                h_t = rnn_cell(layer_input[:, t], h_t, *params, nonlinearity=self.nonlinearity)
+                states.append(h_t)
+            layer_input = torch.stack(states, dim=1)  # (N, T, H)
+            last_states.append(h_t)
+        return layer_input, torch.stack(last_states, dim=0)
+
+    def extra_repr(self) -> str:
+        return (
+            f"{self.input_size}, {self.hidden_size}, num_layers={self.num_layers}, "
+            f"nonlinearity={self.nonlinearity!r}, bias={self.bias}"
+        )
