@@ -28,6 +28,14 @@ def test_hidden_state_plot_has_one_line_per_unit():
     plt.close("all")
     with pytest.raises(ValueError, match=r"h must have shape \(T, H\)"):
         plot_hidden_states(np.zeros((2, 5, 3)))
+    with pytest.raises(ValueError, match=r"one entry per unit \(H=3\), got 2"):
+        plot_hidden_states(np.zeros((5, 3)), labels=["a", "b"])
+
+
+def test_hidden_state_plot_labels():
+    ax = plot_hidden_states(np.zeros((4, 2)), labels=["slow", "fast"])
+    assert [line.get_label() for line in ax.lines] == ["slow", "fast"]
+    plt.close("all")
 
 
 def test_activation_plot():

@@ -147,9 +147,20 @@ def test_worked_example_against_an_independent_calculation():
     # The first step as the chapter does it by hand: a_1 = W_xh x_1 = (0.5, 1.0).
     assert [round(v, 4) for v in h[0, 0]] == [round(math.tanh(0.5), 4), round(math.tanh(1.0), 4)] == [0.4621, 0.7616]
 
+    # The second step as the chapter writes it: a_2 = W_xh x_2 + W_hh h_1 = (-0.7689, 1.0305).
+    h_1 = expected[0]
+    a_2 = [-1.0 + 0.5 * h_1[0], 0.5 - 0.5 * h_1[0] + 1.0 * h_1[1]]
+    assert [round(v, 4) for v in a_2] == [-0.7689, 1.0305]
+    np.testing.assert_allclose(np.arctanh(h[0, 1]), a_2, rtol=1e-9)
+
     # Outputs and probabilities, again by hand.
     probs = softmax(output_layer(h, params.W_hy, params.b_y))
     for t, h_t in enumerate(expected):
         o = [sum(params.W_hy[v][k] * h_t[k] for k in range(2)) for v in range(2)]
         z = [math.exp(value) for value in o]
         np.testing.assert_allclose(probs[0, t], [value / sum(z) for value in z], rtol=1e-12)
+
+
+def test_parameter_count_of_the_chapter_exercise():
+    """D = V = 65, H = 128: 128*65 + 128*128 + 128 + 65*128 + 65 = 33,217."""
+    assert init_rnn_params(65, 128, 65, np.random.default_rng(0)).num_parameters() == 33_217

@@ -11,24 +11,34 @@ from course_code.shapes import check_shape
 __all__ = ["plot_hidden_states", "plot_activations"]
 
 
-def plot_hidden_states(h: np.ndarray, ax: Axes | None = None, title: str = "Hidden state over time") -> Axes:
+def plot_hidden_states(
+    h: np.ndarray,
+    ax: Axes | None = None,
+    title: str = "Hidden state over time",
+    labels: list[str] | None = None,
+) -> Axes:
     """Plot every unit of one sequence's hidden states against time.
 
     Args:
         h: hidden states of one sequence, ``(T, H)`` (e.g. ``h[0]`` of an ``(N, T, H)`` batch).
         ax: where to draw; a new figure if ``None``.
         title: the axes title.
+        labels: one legend entry per unit, ``H`` strings; ``"unit 1"``, ... if ``None``.
 
     Returns:
         The axes drawn on.
     """
-    check_shape("h", h, ("T", "H"))
+    sizes = check_shape("h", h, ("T", "H"))
+    if labels is None:
+        labels = [f"unit {unit + 1}" for unit in range(sizes["H"])]
+    elif len(labels) != sizes["H"]:
+        raise ValueError(f"labels must have one entry per unit (H={sizes['H']}), got {len(labels)}")
     h = np.asarray(h)
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 3))
     steps = np.arange(1, h.shape[0] + 1)
     for unit in range(h.shape[1]):
-        ax.plot(steps, h[:, unit], marker="o", markersize=3, label=f"unit {unit + 1}")
+        ax.plot(steps, h[:, unit], marker="o", markersize=3, label=labels[unit])
     ax.set_xlabel("time step $t$")
     ax.set_ylabel("$h_t$")
     ax.set_title(title)

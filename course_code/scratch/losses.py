@@ -41,11 +41,11 @@ def softmax(logits: np.ndarray, axis: int = -1) -> np.ndarray:
 def cross_entropy(logits: np.ndarray, targets: np.ndarray, reduction: str = "mean"):
     """Cross-entropy of integer targets under ``softmax(logits)``, over every time step.
 
-    ``L_t = -log softmax(o_t)[y_t]``: the negative log-probability the model
+    ``L_t = -log softmax(l_t)[y_t]``: the negative log-probability the model
     gives to the correct class ``y_t`` at step ``t``.
 
     Args:
-        logits: unnormalised scores ``o``, shape ``(N, T, V)``.
+        logits: unnormalised scores, shape ``(N, T, V)``.
         targets: correct class at each step, integers in ``[0, V)``, shape ``(N, T)``.
         reduction: ``"mean"`` over the ``N * T`` steps, ``"sum"``, or ``"none"``
             for the per-step losses of shape ``(N, T)``.

@@ -3,8 +3,8 @@
 Column-vector form, one sequence (the form the chapters derive)::
 
     h_t = tanh(W_xh x_t + W_hh h_{t-1} + b_h)        h_t: (H,)
-    o_t = W_hy h_t + b_y                              o_t: (V,)
-    y_hat_t = softmax(o_t)
+    l_t = W_hy h_t + b_y                              l_t: (V,), the logits
+    y_hat_t = softmax(l_t)
 
 Row-batched form, ``N`` sequences at once (the form the code runs)::
 
@@ -198,7 +198,7 @@ def rnn_forward(
 
 
 def output_layer(h: np.ndarray, W_hy: np.ndarray, b_y: np.ndarray) -> np.ndarray:
-    """Logits at every step: ``o_t = W_hy h_t + b_y``.
+    """Logits at every step: ``l_t = W_hy h_t + b_y`` (the chapters write it as ℓ_t).
 
     Args:
         h: hidden states, ``(N, T, H)``.
@@ -206,7 +206,7 @@ def output_layer(h: np.ndarray, W_hy: np.ndarray, b_y: np.ndarray) -> np.ndarray
         b_y: output bias, ``(V,)``.
 
     Returns:
-        Logits ``o``, ``(N, T, V)``; ``softmax(o)`` gives the predicted distributions.
+        Logits, ``(N, T, V)``; their softmax gives the predicted distributions.
     """
     sizes = check_shape("h", h, ("N", "T", "H"))
     check_shape("W_hy", W_hy, ("V", "H"), sizes)
