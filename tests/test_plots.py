@@ -8,14 +8,14 @@ from course_code.plots import draw_unrolled_rnn, plot_activations, plot_hidden_s
 def test_unrolled_graph_draws_one_column_per_step():
     ax = draw_unrolled_rnn(num_steps=3)
     texts = {t.get_text() for t in ax.texts}
-    assert {"$x_{1}$", "$x_{3}$", "$h_0$", "$h_{3}$", "$o_{3}$"} <= texts
+    assert {"$x_{1}$", "$x_{3}$", "$h_0$", "$h_{3}$", "$\\ell_{3}$"} <= texts
     assert "$x_{4}$" not in texts
     plt.close("all")
 
 
 def test_unrolled_graph_without_outputs_and_bad_steps():
     ax = draw_unrolled_rnn(num_steps=2, show_outputs=False)
-    assert not any(t.get_text().startswith("$o_") for t in ax.texts)
+    assert not any(t.get_text().startswith("$\\ell_") for t in ax.texts)
     plt.close("all")
     with pytest.raises(ValueError, match="num_steps must be an integer from 1 to 8, got 0"):
         draw_unrolled_rnn(num_steps=0)

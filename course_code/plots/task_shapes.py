@@ -19,18 +19,12 @@ from dataclasses import dataclass
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+
+from course_code.plots.diagram import BOX_HEIGHT, BOX_WIDTH, COLOURS, draw_arrow, draw_box
 
 __all__ = ["TASK_PATTERNS", "Step", "draw_task_shapes", "draw_unrolled"]
 
-BOX_WIDTH, BOX_HEIGHT = 0.62, 0.42
 ROW_Y = {"input": 0.0, "hidden": 1.0, "output": 2.0}
-COLORS = {
-    "input": "#cfe2f3",
-    "hidden": "#fce5cd",
-    "decoder": "#f4cccc",
-    "output": "#d9ead3",
-}
 MAX_STEPS = 7  # the widest pattern; every panel uses this width so boxes have one size
 
 
@@ -69,25 +63,6 @@ TASK_PATTERNS: dict[str, tuple[str, tuple[Step, ...]]] = {
 }
 
 
-def _box(ax: Axes, x: float, y: float, text: str, color: str) -> None:
-    ax.add_patch(
-        FancyBboxPatch(
-            (x - BOX_WIDTH / 2, y - BOX_HEIGHT / 2),
-            BOX_WIDTH,
-            BOX_HEIGHT,
-            boxstyle="round,pad=0.02",
-            facecolor=color,
-            edgecolor="black",
-            linewidth=1.0,
-        )
-    )
-    ax.text(x, y, text, ha="center", va="center", fontsize=10)
-
-
-def _arrow(ax: Axes, start: tuple[float, float], end: tuple[float, float]) -> None:
-    ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=10, linewidth=1.0, color="black"))
-
-
 def draw_unrolled(ax: Axes, steps: Sequence[Step], title: str = "") -> Axes:
     """Draw one unrolled pattern into ``ax``.
 
@@ -116,18 +91,18 @@ def draw_unrolled(ax: Axes, steps: Sequence[Step], title: str = "") -> Axes:
     input_t = output_t = 0
     for t, step in enumerate(steps):
         x = offset + t
-        hidden_color = COLORS["decoder"] if step.decoder else COLORS["hidden"]
-        _box(ax, x, ROW_Y["hidden"], f"$h_{{{t + 1}}}$", hidden_color)
+        hidden_color = COLOURS["decoder"] if step.decoder else COLOURS["hidden"]
+        draw_box(ax, (x, ROW_Y["hidden"]), f"$h_{{{t + 1}}}$", hidden_color)
         if step.has_input:
             input_t += 1
-            _box(ax, x, ROW_Y["input"], f"$x_{{{input_t}}}$", COLORS["input"])
-            _arrow(ax, (x, ROW_Y["input"] + BOX_HEIGHT / 2), (x, ROW_Y["hidden"] - BOX_HEIGHT / 2))
+            draw_box(ax, (x, ROW_Y["input"]), f"$x_{{{input_t}}}$", COLOURS["input"])
+            draw_arrow(ax, (x, ROW_Y["input"] + BOX_HEIGHT / 2), (x, ROW_Y["hidden"] - BOX_HEIGHT / 2))
         if step.has_output:
             output_t += 1
-            _box(ax, x, ROW_Y["output"], f"$\\hat{{y}}_{{{output_t}}}$", COLORS["output"])
-            _arrow(ax, (x, ROW_Y["hidden"] + BOX_HEIGHT / 2), (x, ROW_Y["output"] - BOX_HEIGHT / 2))
+            draw_box(ax, (x, ROW_Y["output"]), f"$\\hat{{y}}_{{{output_t}}}$", COLOURS["output"])
+            draw_arrow(ax, (x, ROW_Y["hidden"] + BOX_HEIGHT / 2), (x, ROW_Y["output"] - BOX_HEIGHT / 2))
         if t > 0:
-            _arrow(ax, (x - 1 + BOX_WIDTH / 2, ROW_Y["hidden"]), (x - BOX_WIDTH / 2, ROW_Y["hidden"]))
+            draw_arrow(ax, (x - 1 + BOX_WIDTH / 2, ROW_Y["hidden"]), (x - BOX_WIDTH / 2, ROW_Y["hidden"]))
 
     ax.set_xlim(-0.6, MAX_STEPS - 0.4)
     ax.set_ylim(-0.5, 2.5)
