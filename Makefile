@@ -34,7 +34,7 @@ book: $(INSTALLED)
 # Everything CI checks. The whole run is timed and the time printed last.
 test: $(INSTALLED)
 	@start=$$(date +%s); \
-	$(MAKE) --no-print-directory pytest book-strict; status=$$?; \
+	$(MAKE) --no-print-directory --keep-going pytest book-strict; status=$$?; \
 	echo "make test: $$(( $$(date +%s) - start )) s"; exit $$status
 
 pytest: $(INSTALLED)
