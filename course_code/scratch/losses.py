@@ -11,7 +11,7 @@ import numpy as np
 
 from course_code.shapes import check_shape
 
-__all__ = ["cross_entropy", "log_softmax", "mean_squared_error", "softmax"]
+__all__ = ["cross_entropy", "cross_entropy_backward", "log_softmax", "mean_squared_error", "softmax"]
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -69,6 +69,30 @@ def cross_entropy(logits: np.ndarray, targets: np.ndarray, reduction: str = "mea
     log_probs = log_softmax(logits, axis=-1)
     picked = np.take_along_axis(log_probs, targets[..., None], axis=-1)[..., 0]
     return _reduce(-picked, reduction)
+
+
+def cross_entropy_backward(logits: np.ndarray, targets: np.ndarray, reduction: str = "mean") -> np.ndarray:
+    """Gradient of :func:`cross_entropy` with respect to the logits.
+
+    For one step, ``dL_t / dl_t = softmax(l_t) - onehot(y_t)``: the predicted
+    distribution minus the true one. With ``reduction="mean"`` every step's
+    gradient is divided by ``N * T``.
+
+    Args:
+        logits: ``(N, T, V)``. targets: integer classes, ``(N, T)``.
+        reduction: ``"mean"`` or ``"sum"``, as in the forward call.
+
+    Returns:
+        ``dlogits``, ``(N, T, V)``.
+    """
+    cross_entropy(logits, targets, reduction="none")  # the same validation as the forward pass
+    if reduction not in ("mean", "sum"):
+        raise ValueError(f"reduction must be 'mean' or 'sum' for a gradient, got {reduction!r}")
+    dlogits = softmax(logits, axis=-1)
+    np.put_along_axis(dlogits, targets[..., None], np.take_along_axis(dlogits, targets[..., None], -1) - 1.0, -1)
+    if reduction == "mean":
+        dlogits /= targets.size
+    return dlogits
 
 
 def mean_squared_error(predictions: np.ndarray, targets: np.ndarray, reduction: str = "mean"):

@@ -1,4 +1,4 @@
-"""The vanilla (Elman) RNN in NumPy, forward pass, batch-first.
+"""The vanilla (Elman) RNN in NumPy, forward and backward, batch-first.
 
 Column-vector form, one sequence (the form the chapters derive)::
 
@@ -19,6 +19,7 @@ and ``W_hh: (H, H)`` like ``weight_hh_l0``, so they can be copied to and from
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -29,9 +30,13 @@ __all__ = [
     "RNNParams",
     "RNNStepCache",
     "RNNCache",
+    "RNNGradients",
     "init_rnn_params",
     "output_layer",
+    "output_layer_backward",
+    "rnn_backward",
     "rnn_forward",
+    "rnn_step_backward",
     "rnn_step_forward",
 ]
 
@@ -213,3 +218,105 @@ def output_layer(h: np.ndarray, W_hy: np.ndarray, b_y: np.ndarray) -> np.ndarray
     check_shape("b_y", b_y, ("V",), sizes)
     check_float_dtype(h=h, W_hy=W_hy, b_y=b_y)
     return h @ W_hy.T + b_y
+
+
+class RNNGradients(NamedTuple):
+    """Gradients of the loss with respect to the inputs and weights of an RNN layer.
+
+    For one step ``dx`` is ``(N, D)`` and ``dh_prev`` is ``(N, H)``; for a whole
+    sequence ``dx`` is ``(N, T, D)`` and ``dh_prev`` is the gradient at ``h0``.
+    """
+
+    dx: np.ndarray
+    dh_prev: np.ndarray
+    dW_xh: np.ndarray  # (H, D)
+    dW_hh: np.ndarray  # (H, H)
+    db_h: np.ndarray  # (H,)
+
+
+def _activation_derivative(h: np.ndarray, nonlinearity: str) -> np.ndarray:
+    """d phi(a) / d a, written in terms of the output h = phi(a)."""
+    if nonlinearity == "tanh":
+        return 1.0 - h * h  # tanh'(a) = 1 - tanh(a)^2
+    return (h > 0).astype(h.dtype)  # relu'(a) = 1 where a > 0
+
+
+def rnn_step_backward(dh: np.ndarray, cache: RNNStepCache) -> RNNGradients:
+    """Backward pass of one step, ``h = tanh(x W_xh^T + h_prev W_hh^T + b_h)``.
+
+    Args:
+        dh: gradient of the loss with respect to this step's output ``h``, ``(N, H)``:
+            everything that flows into ``h``, from the output layer and from the next step.
+        cache: the :class:`RNNStepCache` returned by :func:`rnn_step_forward`.
+
+    Returns:
+        :class:`RNNGradients` with ``dx (N, D)``, ``dh_prev (N, H)``, ``dW_xh (H, D)``,
+        ``dW_hh (H, H)``, ``db_h (H,)``.
+    """
+    check_shape("dh", dh, cache.h.shape)
+    da = dh * _activation_derivative(cache.h, cache.nonlinearity)  # (N, H): backprop through tanh
+    return RNNGradients(
+        dx=da @ cache.W_xh,  # (N, D)
+        dh_prev=da @ cache.W_hh,  # (N, H)
+        dW_xh=da.T @ cache.x,  # (H, D): summed over the batch
+        dW_hh=da.T @ cache.h_prev,  # (H, H)
+        db_h=da.sum(axis=0),  # (H,)
+    )
+
+
+def rnn_backward(dh: np.ndarray, cache: RNNCache) -> RNNGradients:
+    """Backpropagation through time over a whole sequence.
+
+    Walks from the last step to the first. At step ``t`` the gradient reaching
+    ``h_t`` is the sum of what its own output sent (``dh[:, t]``) and what step
+    ``t + 1`` sent back through ``W_hh``. The weights are shared by every step,
+    so their gradients are the *sum* of the per-step gradients.
+
+    Args:
+        dh: gradient of the loss with respect to every hidden state from the
+            layers above (not through the recurrence), ``(N, T, H)``.
+        cache: the :class:`RNNCache` returned by :func:`rnn_forward`.
+
+    Returns:
+        :class:`RNNGradients` with ``dx (N, T, D)``, ``dh_prev`` the gradient at
+        ``h0`` ``(N, H)``, and ``dW_xh``, ``dW_hh``, ``db_h`` summed over time.
+    """
+    check_shape("dh", dh, cache.h.shape)
+    N, T, _ = cache.x.shape
+    dx = np.empty_like(cache.x)
+    dW_xh, dW_hh = np.zeros_like(cache.W_xh), np.zeros_like(cache.W_hh)
+    db_h = np.zeros(cache.W_hh.shape[0], dtype=cache.h.dtype)
+    dh_next = np.zeros_like(cache.h0)  # nothing flows back from beyond the last step
+    for t in reversed(range(T)):
+        h_prev = cache.h[:, t - 1] if t > 0 else cache.h0
+        step = RNNStepCache(cache.x[:, t], h_prev, cache.h[:, t], cache.W_xh, cache.W_hh, cache.nonlinearity)
+        grads = rnn_step_backward(dh[:, t] + dh_next, step)
+        dx[:, t] = grads.dx
+        dW_xh += grads.dW_xh
+        dW_hh += grads.dW_hh
+        db_h += grads.db_h
+        dh_next = grads.dh_prev
+    return RNNGradients(dx, dh_next, dW_xh, dW_hh, db_h)
+
+
+def output_layer_backward(
+    dlogits: np.ndarray, h: np.ndarray, W_hy: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Backward pass of :func:`output_layer`, ``logits = h W_hy^T + b_y``.
+
+    Args:
+        dlogits: gradient with respect to the logits, ``(N, T, V)``.
+        h: the hidden states the logits were computed from, ``(N, T, H)``.
+        W_hy: ``(V, H)``.
+
+    Returns:
+        ``(dh, dW_hy, db_y)`` of shapes ``(N, T, H)``, ``(V, H)``, ``(V,)``; the
+        weight gradients are summed over the batch and over time.
+    """
+    sizes = check_shape("dlogits", dlogits, ("N", "T", "V"))
+    check_shape("h", h, ("N", "T", "H"), sizes)
+    check_shape("W_hy", W_hy, ("V", "H"), sizes)
+    dh = dlogits @ W_hy  # (N, T, H)
+    dW_hy = np.einsum("ntv,nth->vh", dlogits, h)  # sum over n and t of outer products
+    db_y = dlogits.sum(axis=(0, 1))
+    return dh, dW_hy, db_y
