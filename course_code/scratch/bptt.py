@@ -76,8 +76,9 @@ def truncated_bptt_gradients(
     k1: int,
     k2: int,
     h0: np.ndarray | None = None,
+    reduction: str = "sum",
 ) -> tuple[float, RNNParams]:
-    """Summed loss and its gradient with backpropagation truncated to ``k2`` steps.
+    """The loss and its gradient with backpropagation truncated to ``k2`` steps.
 
     The forward pass runs over the whole sequence, carrying the hidden state as
     usual. Every ``k1`` steps (and at the end), the losses of the last ``k1``
@@ -87,12 +88,12 @@ def truncated_bptt_gradients(
     of ``k``; with ``k1 = k2 = T`` it is full BPTT.
 
     Args:
-        params, x, targets, h0: as in :func:`rnn_loss_and_gradients` (``reduction="sum"``).
+        params, x, targets, h0, reduction: as in :func:`rnn_loss_and_gradients`.
         k1: steps between two backward passes, ``1 <= k1``.
         k2: how far each backward pass reaches, ``k1 <= k2``.
 
     Returns:
-        ``(loss, grads)``, the loss summed over all steps and the truncated gradient.
+        ``(loss, grads)``: the same loss as full BPTT, and the truncated gradient.
 
     Raises:
         ValueError: if ``k1`` or ``k2`` is not a positive integer, or ``k2 < k1``
@@ -105,8 +106,8 @@ def truncated_bptt_gradients(
         raise ValueError(f"k2 must be at least k1, got k1={k1}, k2={k2}")
     h, cache, logits = _forward(params, x, targets, h0)
     T = x.shape[1]
-    loss = float(cross_entropy(logits, targets, "sum"))
-    dlogits = cross_entropy_backward(logits, targets, "sum")
+    loss = float(cross_entropy(logits, targets, reduction))
+    dlogits = cross_entropy_backward(logits, targets, reduction)
     dh_out, dW_hy, db_y = output_layer_backward(dlogits, h, params.W_hy)  # output layer: no recurrence
 
     dW_xh, dW_hh = np.zeros_like(params.W_xh), np.zeros_like(params.W_hh)
