@@ -1,0 +1,121 @@
+"""How a change in an early hidden state reaches a later one: the Jacobians dh_T/dh_k.
+
+For ``h_t = phi(a_t)``, ``a_t = W_xh x_t + W_hh h_{t-1} + b_h``, one step's Jacobian is
+
+    dh_t/dh_{t-1} = diag(phi'(a_t)) W_hh,
+
+and ``dh_T/dh_k`` is the product of the steps ``k+1 .. T``. Its norm against
+``T - k`` shows whether gradients vanish (shrink geometrically) or explode.
+Since ``|phi'| <= gamma`` (1 for tanh and ReLU, 1/4 for the sigmoid),
+
+    ||dh_T/dh_k|| <= (gamma * ||W_hh||)^(T - k),
+
+the bound of Pascanu et al. (2013): if ``gamma * ||W_hh|| < 1`` they must vanish.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from course_code.shapes import check_shape
+
+__all__ = [
+    "ACTIVATION_DERIVATIVE_BOUND",
+    "hidden_jacobian_norms",
+    "matrix_with_spectral_radius",
+    "power_iteration_states",
+    "spectral_radius",
+]
+
+
+def _sigmoid(a):
+    return 0.5 * (1.0 + np.tanh(0.5 * a))  # the logistic function, written without overflow
+
+
+_ACTIVATIONS = {
+    # name: (phi, phi' written in terms of a)
+    "tanh": (np.tanh, lambda a: 1.0 - np.tanh(a) ** 2),
+    "sigmoid": (_sigmoid, lambda a: _sigmoid(a) * (1.0 - _sigmoid(a))),
+    "relu": (lambda a: np.maximum(a, 0.0), lambda a: (a > 0).astype(a.dtype)),
+    "linear": (lambda a: a, lambda a: np.ones_like(a)),
+}
+
+ACTIVATION_DERIVATIVE_BOUND = {"tanh": 1.0, "sigmoid": 0.25, "relu": 1.0, "linear": 1.0}
+"""``gamma``: the largest value of ``|phi'|`` for each activation."""
+
+
+def spectral_radius(W: np.ndarray) -> float:
+    """Largest absolute eigenvalue of a square matrix."""
+    check_shape("W", W, ("H", "H"))
+    return float(np.max(np.abs(np.linalg.eigvals(W))))
+
+
+def matrix_with_spectral_radius(size: int, radius: float, rng: np.random.Generator) -> np.ndarray:
+    """A random Gaussian ``(size, size)`` matrix rescaled to the given spectral radius."""
+    if not isinstance(size, (int, np.integer)) or size < 1:
+        raise ValueError(f"size must be a positive integer, got {size!r}")
+    if not radius > 0:
+        raise ValueError(f"radius must be positive, got {radius!r}")
+    W = rng.standard_normal((size, size))
+    return W * (radius / spectral_radius(W))
+
+
+def power_iteration_states(W: np.ndarray, h0: np.ndarray, steps: int) -> np.ndarray:
+    """The linear recurrence ``h_t = W^T h_{t-1}``, i.e. ``h_t = (W^t)^T h_0``, for ``t = 0..steps``.
+
+    Returns:
+        ``(steps + 1, H)``: row ``t`` is ``h_t``. Its direction turns towards the
+        leading eigenvector and its norm scales like ``spectral_radius(W) ** t``.
+    """
+    sizes = check_shape("W", W, ("H", "H"))
+    check_shape("h0", h0, ("H",), sizes)
+    states = [np.asarray(h0, dtype=float)]
+    for _ in range(steps):
+        states.append(W.T @ states[-1])
+    return np.stack(states)
+
+
+def hidden_jacobian_norms(
+    x: np.ndarray,
+    h0: np.ndarray,
+    W_xh: np.ndarray,
+    W_hh: np.ndarray,
+    b_h: np.ndarray,
+    nonlinearity: str = "tanh",
+) -> np.ndarray:
+    """Spectral norms ``||dh_T/dh_k||_2`` for ``k = 0 .. T`` along one sequence.
+
+    Args:
+        x: one input sequence, ``(T, D)``.
+        h0: its initial state, ``(H,)``.
+        W_xh: ``(H, D)``. W_hh: ``(H, H)``. b_h: ``(H,)``.
+        nonlinearity: ``"tanh"``, ``"sigmoid"``, ``"relu"`` or ``"linear"``.
+
+    Returns:
+        ``(T + 1,)``: entry ``k`` is the norm of the Jacobian of the last state
+        with respect to ``h_k``; entry ``T`` is 1 (the identity).
+    """
+    sizes = check_shape("x", x, ("T", "D"))
+    check_shape("h0", h0, ("H",), sizes)
+    check_shape("W_xh", W_xh, ("H", "D"), sizes)
+    check_shape("W_hh", W_hh, ("H", "H"), sizes)
+    check_shape("b_h", b_h, ("H",), sizes)
+    if nonlinearity not in _ACTIVATIONS:
+        raise ValueError(f"nonlinearity must be one of {sorted(_ACTIVATIONS)}, got {nonlinearity!r}")
+    phi, phi_prime = _ACTIVATIONS[nonlinearity]
+    T, H = sizes["T"], sizes["H"]
+
+    step_jacobians = []  # dh_t/dh_{t-1} for t = 1..T
+    h = np.asarray(h0, dtype=float)
+    for t in range(T):
+        a = W_xh @ x[t] + W_hh @ h + b_h
+        step_jacobians.append(phi_prime(a)[:, None] * W_hh)  # diag(phi'(a_t)) W_hh
+        h = phi(a)
+
+    norms = np.empty(T + 1)
+    product = np.eye(H)  # dh_T/dh_T
+    norms[T] = 1.0
+    for k in reversed(range(T)):  # dh_T/dh_k = dh_T/dh_{k+1} @ dh_{k+1}/dh_k
+        product = product @ step_jacobians[k]
+        norms[k] = np.linalg.norm(product, ord=2)
+    return norms

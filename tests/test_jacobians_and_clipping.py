@@ -1,0 +1,105 @@
+import numpy as np
+import pytest
+import torch
+
+from course_code.scratch.clipping import clip_by_global_norm, clip_elementwise, global_norm
+from course_code.scratch.jacobians import (
+    ACTIVATION_DERIVATIVE_BOUND,
+    hidden_jacobian_norms,
+    matrix_with_spectral_radius,
+    power_iteration_states,
+    spectral_radius,
+)
+
+
+def sequence(T=12, D=3, H=5, radius=0.9, seed=0):
+    rng = np.random.default_rng(seed)
+    return (rng.standard_normal((T, D)), rng.standard_normal(H) * 0.1, rng.standard_normal((H, D)) * 0.5,
+            matrix_with_spectral_radius(H, radius, rng), rng.standard_normal(H) * 0.1)
+
+
+@pytest.mark.parametrize("nonlinearity", ["tanh", "sigmoid", "relu", "linear"])
+def test_jacobian_norms_equal_torch_autograd_jacobians(nonlinearity):
+    x, h0, W_xh, W_hh, b_h = sequence()
+    norms = hidden_jacobian_norms(x, h0, W_xh, W_hh, b_h, nonlinearity)
+    phi = {"tanh": torch.tanh, "sigmoid": torch.sigmoid, "relu": torch.relu, "linear": lambda a: a}[nonlinearity]
+
+    def run_from(k, h_k):
+        h = h_k
+        for t in range(k, len(x)):
+            h = phi(torch.tensor(W_xh) @ torch.tensor(x[t]) + torch.tensor(W_hh) @ h + torch.tensor(b_h))
+        return h
+
+    h = torch.tensor(h0)
+    for k in range(len(x)):
+        jacobian = torch.autograd.functional.jacobian(lambda state: run_from(k, state), h)
+        assert norms[k] == pytest.approx(torch.linalg.matrix_norm(jacobian, ord=2).item(), rel=1e-9)
+        h = phi(torch.tensor(W_xh) @ torch.tensor(x[k]) + torch.tensor(W_hh) @ h + torch.tensor(b_h))  # on to h_(k+1)
+    assert norms[-1] == 1.0
+
+
+@pytest.mark.parametrize("nonlinearity", ["tanh", "sigmoid"])
+def test_jacobian_norms_respect_the_pascanu_bound(nonlinearity):
+    x, h0, W_xh, W_hh, b_h = sequence(T=20, radius=1.5)
+    norms = hidden_jacobian_norms(x, h0, W_xh, W_hh, b_h, nonlinearity)
+    bound = ACTIVATION_DERIVATIVE_BOUND[nonlinearity] * np.linalg.norm(W_hh, 2)
+    distances = len(x) - np.arange(len(x) + 1)
+    assert (norms <= bound**distances * (1 + 1e-9)).all()
+
+
+def test_linear_recurrence_norms_grow_or_shrink_with_the_spectral_radius():
+    for radius, grows in [(0.8, False), (1.25, True)]:
+        x, h0, W_xh, W_hh, b_h = sequence(T=60, radius=radius, seed=3)
+        norms = hidden_jacobian_norms(x, h0, W_xh, W_hh, b_h, "linear")
+        assert (norms[0] > 1e3) if grows else (norms[0] < 1e-3)
+
+
+def test_power_iteration_turns_towards_the_leading_eigenvector():
+    W = np.array([[2.0, 0.0], [0.0, 0.5]])
+    states = power_iteration_states(W, np.array([1.0, 1.0]), 10)
+    np.testing.assert_allclose(states[10], [2.0**10, 0.5**10])
+    assert spectral_radius(W) == 2.0
+    assert spectral_radius(matrix_with_spectral_radius(6, 0.7, np.random.default_rng(0))) == pytest.approx(0.7)
+
+
+def test_input_validation():
+    x, h0, W_xh, W_hh, b_h = sequence()
+    with pytest.raises(ValueError, match="nonlinearity must be one of"):
+        hidden_jacobian_norms(x, h0, W_xh, W_hh, b_h, "softplus")
+    with pytest.raises(ValueError, match=r"W_hh must have shape \(H=5, H=5\)"):
+        hidden_jacobian_norms(x, h0, W_xh, W_hh[:4], b_h)
+    with pytest.raises(ValueError, match="radius must be positive"):
+        matrix_with_spectral_radius(3, 0.0, np.random.default_rng(0))
+
+
+def test_norm_clipping_equals_torch_and_keeps_the_direction():
+    rng = np.random.default_rng(0)
+    grads = [rng.standard_normal((3, 4)) * 10, rng.standard_normal(5) * 10]
+    clipped, norm = clip_by_global_norm(grads, max_norm=1.0)
+    assert norm == pytest.approx(np.sqrt(sum((g**2).sum() for g in grads)))
+    assert global_norm(clipped) == pytest.approx(1.0)
+    for g, c in zip(grads, clipped):
+        np.testing.assert_allclose(c, g / norm)  # same direction, shorter
+
+    tensors = [torch.tensor(g, requires_grad=True) for g in grads]
+    for t, g in zip(tensors, grads):
+        t.grad = torch.tensor(g.copy())
+    torch_norm = torch.nn.utils.clip_grad_norm_(tensors, max_norm=1.0)
+    assert torch_norm.item() == pytest.approx(norm)
+    for t, c in zip(tensors, clipped):
+        np.testing.assert_allclose(t.grad.numpy(), c, rtol=1e-5)  # torch adds 1e-6 to the norm
+
+
+def test_small_gradients_are_not_clipped_and_elementwise_changes_direction():
+    grads = [np.array([0.3, -0.4])]
+    clipped, norm = clip_by_global_norm(grads, max_norm=1.0)
+    np.testing.assert_array_equal(clipped[0], grads[0])
+    assert norm == pytest.approx(0.5)
+    elementwise = clip_elementwise([np.array([10.0, 0.1])], 1.0)[0]
+    np.testing.assert_array_equal(elementwise, [1.0, 0.1])
+    cosine = elementwise @ np.array([10.0, 0.1]) / (np.linalg.norm(elementwise) * np.linalg.norm([10.0, 0.1]))
+    assert cosine < 0.999
+    with pytest.raises(ValueError, match="max_norm must be positive"):
+        clip_by_global_norm(grads, 0.0)
+    with pytest.raises(ValueError, match="max_value must be positive"):
+        clip_elementwise(grads, -1.0)
