@@ -1,7 +1,7 @@
 # The course's commands. On a fresh machine with Python 3.11 and make:
 #   make book   build the website into _build/html
 #   make test   run every check: pytest, nbval on every chapter notebook, the strict book build
-#   make lab    open JupyterLab on the chapters
+#   make lab    open JupyterLab on the repository (chapters/ and exercises/)
 # Each creates the environment (.venv) first if it is missing or out of date.
 
 PYTHON ?= python3
@@ -48,7 +48,7 @@ book-strict: $(INSTALLED)
 	$(BIN)/jupyter-book build . -W -n --keep-going
 
 lab: $(INSTALLED)
-	$(BIN)/jupyter lab chapters
+	$(BIN)/jupyter lab --notebook-dir=.
 
 # Re-run every chapter notebook and store its outputs (after editing a chapter or course_code).
 notebooks: $(INSTALLED)

@@ -1,0 +1,265 @@
+"""Turn what the student's function did into per-test feedback and a score.
+
+Everything here runs in the grading process, on plain arrays: the student's
+output is compared with the reference's output on the same inputs, then with
+each known bug's output (to name the mistake), then checked for the
+question's properties.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from course_code.grading.questions import ATOL, RTOL, Case, Question, spell_shape
+
+__all__ = ["Outcome", "QuestionResult", "TestResult", "grade_outcomes", "TOLERANCE_NOTE"]
+
+TOLERANCE_NOTE = f"Values are compared in float64 with np.allclose(rtol={RTOL:g}, atol={ATOL:g})."
+
+# Hints for exceptions, keyed by a piece of the exception's text.
+ERROR_HINTS = (
+    ("MemoryError", "Your code asked for more memory than the grader allows (2 GiB). Look for an array "
+                    "built with a wrong, huge shape."),
+    ("mismatch in its core dimension", "A matrix product's shapes do not line up. W_xh is (H, D) and W_hh is "
+                                       "(H, H); a batch of rows x (N, D) is multiplied by the transpose: x @ W_xh.T."),
+    ("not aligned", "A matrix product's shapes do not line up: check which weight needs .T."),
+    ("could not be broadcast", "Two arrays' shapes do not line up. When you divide by a sum over an axis, keep "
+                               "that axis (keepdims=True); and check that each array has the shape you think."),
+    ("out of bounds", "An index is past the end of an axis. Arrays are batch-first: step t of x is x[:, t]."),
+    ("course_code", "course_code is not available while your code is graded: write the function yourself."),
+    ("NameError", "A name is not defined. Define everything your function uses in the notebook itself "
+                  "(for example `import numpy as np`)."),
+)
+
+
+@dataclass
+class Outcome:
+    """What one call of the student's function produced, as described by :mod:`child`.
+
+    ``kind`` is one of ``array``, ``scalar`` (with ``array``), ``wrong_type``,
+    ``raised``, ``exit``, ``missing`` (no such function) or ``crashed`` (the
+    child process died, timed out or printed too much; ``detail`` says which).
+    """
+
+    kind: str
+    array: np.ndarray | None = None
+    type_name: str = ""
+    length: int | None = None
+    exception: str = ""
+    detail: str = ""
+    where: str = ""
+    cell_problems: list = field(default_factory=list)
+
+    @classmethod
+    def from_meta(cls, meta, array: np.ndarray | None) -> "Outcome":
+        """Build from the child's JSON description, keeping only well-typed fields."""
+        if not isinstance(meta, dict):
+            return cls("crashed", detail="the grader could not read what your code returned")
+
+        def text(key):
+            value = meta.get(key, "")
+            return value[:500] if isinstance(value, str) else ""
+
+        kind = text("kind")
+        if kind not in {"array", "scalar", "wrong_type", "raised", "exit", "missing"}:
+            return cls("crashed", detail="the grader could not read what your code returned")
+        if kind in {"array", "scalar"} and array is None:
+            return cls("crashed", detail="the grader could not read the array your code returned")
+        length = meta.get("length")
+        problems = meta.get("cell_problems", [])
+        problems = [p for p in problems if isinstance(p, dict)][:5] if isinstance(problems, list) else []
+        return cls(kind, array, text("type_name"), length if isinstance(length, int) else None,
+                   text("exception"), text("detail"), text("where"), problems)
+
+
+@dataclass
+class TestResult:
+    """The verdict on one test: a case or a property."""
+
+    label: str
+    passed: bool
+    message: str
+    hint: str = ""
+    bug: str = ""
+
+
+@dataclass
+class QuestionResult:
+    """The verdict on one question: points, a status, a one-line message and the tests."""
+
+    name: str
+    points: float
+    max_points: float
+    status: str  # passed | partial | failed | not attempted | flagged | error
+    message: str
+    tests: list[TestResult] = field(default_factory=list)
+
+
+def _where(index: tuple[int, ...]) -> str:
+    return "[" + ", ".join(str(i) for i in index) + "]"
+
+
+def _describe_error(outcome: Outcome) -> tuple[str, str]:
+    message = f"raised {outcome.exception}: {outcome.detail}"
+    if outcome.where:
+        message += f" ({outcome.where})"
+    text = f"{outcome.exception} {outcome.detail}"
+    hint = next((h for key, h in ERROR_HINTS if key in text), "")
+    return message, hint
+
+
+def _describe_missing(question: Question, outcome: Outcome) -> str:
+    message = f"no function named {question.name} was defined when the notebook's cells ran"
+    for problem in outcome.cell_problems:
+        exception, detail = str(problem.get("exception", "")), str(problem.get("detail", ""))
+        message += f"; a cell raised {exception}: {detail}"
+        break
+    return message
+
+
+def _describe_wrong_type(question: Question, case: Case, outcome: Outcome) -> tuple[str, str]:
+    want = spell_shape(question.output_axes, case.sizes)
+    if outcome.type_name == "None":
+        return "returned None", "Did you forget the `return` statement at the end of the function?"
+    if outcome.type_name == "tuple" and outcome.length == 2:
+        return "returned a tuple of 2 items", "Return only the result array, not a pair such as (h, cache)."
+    if outcome.type_name in {"list", "tuple"}:
+        return (f"returned a {outcome.type_name}, expected a NumPy array of shape {want}",
+                "Build the result with NumPy operations, or convert it with np.array(...) before returning.")
+    return f"returned a {outcome.type_name}, expected a NumPy array of shape {want}", ""
+
+
+def _match_bug(question: Question, case: Case, got: np.ndarray):
+    """The first known bug whose output on this case equals ``got`` (NaN matching NaN), else None."""
+    for bug in question.known_bugs:
+        try:
+            with np.errstate(all="ignore"):
+                wrong = np.asarray(bug.compute(*[a.copy() for a in case.args]), dtype=float)
+        except Exception:
+            continue
+        if wrong.shape == got.shape and np.allclose(got, wrong, rtol=RTOL, atol=ATOL, equal_nan=True):
+            return bug
+    return None
+
+
+def _shape_hint(question: Question, expected: tuple, got: tuple) -> str:
+    if not expected:
+        return "Return a single number: the mean of the per-step losses (for example losses.mean())."
+    if sorted(expected) == sorted(got) and expected != got:
+        if question.output_axes[:2] == ("N", "T") and got[:2] == expected[1::-1]:
+            return "Your result looks time-first (T, N, ...). The course is batch-first: step t goes to [:, t]."
+        return "Your result has the right sizes in the wrong order: a transpose somewhere?"
+    return ""
+
+
+def check_case(question: Question, case: Case, outcome: Outcome, expected: np.ndarray) -> TestResult:
+    """Compare one outcome with the reference's ``expected`` array; name the bug it looks like."""
+    label = case.label
+    if outcome.kind == "raised":
+        if outcome.exception == "NotImplementedError":
+            return TestResult(label, False, "not implemented yet",
+                              "Replace `raise NotImplementedError` with your code.")
+        message, hint = _describe_error(outcome)
+        return TestResult(label, False, message, hint)
+    if outcome.kind == "exit":
+        return TestResult(label, False, f"called {outcome.detail}",
+                          "A function returns its result; it must not end the program.")
+    if outcome.kind == "missing":
+        return TestResult(label, False, _describe_missing(question, outcome),
+                          f"Keep the line `def {question.name}(...)` from the stub, with its name unchanged.")
+    if outcome.kind == "crashed":
+        return TestResult(label, False, outcome.detail)
+    if outcome.kind == "wrong_type":
+        message, hint = _describe_wrong_type(question, case, outcome)
+        return TestResult(label, False, message, hint)
+
+    got = outcome.array
+    want_shape = spell_shape(question.output_axes, case.sizes)
+    if outcome.kind == "scalar" and question.output_axes:
+        return TestResult(label, False, f"returned a single number, expected an array of shape {want_shape}")
+    if got.shape != expected.shape:
+        want = want_shape if not expected.shape else f"shape {want_shape} = {expected.shape}"
+        got_text = "a single number" if got.shape == () else f"an array of shape {got.shape}"
+        return TestResult(label, False, f"expected {want}, got {got_text}",
+                          _shape_hint(question, expected.shape, got.shape))
+    if got.dtype != expected.dtype:
+        if np.issubdtype(got.dtype, np.integer) or got.dtype == bool:
+            hint = ("Your result holds integers, so the decimals were cut off: an output array made with "
+                    "dtype=int, or np.zeros_like of an integer array?")
+        else:
+            hint = "Keep float64 throughout: no astype(np.float32) or dtype=np.float32."
+        return TestResult(label, False, f"expected dtype {expected.dtype}, got {got.dtype}", hint)
+
+    bad = ~np.isfinite(got) & np.isfinite(expected)
+    if bad.any():
+        first = tuple(int(i) for i in np.argwhere(bad)[0]) if got.ndim else ()
+        kind = "NaN" if np.isnan(got[bad]).any() else "inf"
+        message = f"contains {kind} at {int(bad.sum())} of {got.size} positions" + (f" (first at {_where(first)})" if first else "")
+        bug = _match_bug(question, case, got)
+        hint = bug.hint if bug else "NaN or inf usually comes from np.exp overflowing on large numbers, or 0 / 0."
+        return TestResult(label, False, message, hint, bug.name if bug else "")
+
+    if not np.allclose(got, expected, rtol=RTOL, atol=ATOL):
+        off = ~np.isclose(got, expected, rtol=RTOL, atol=ATOL)
+        with np.errstate(all="ignore"):
+            difference = np.where(off, np.abs(got - expected), -1.0)
+        worst = np.unravel_index(int(difference.argmax()), got.shape)
+        if got.ndim:
+            message = (f"values are off at {int(off.sum())} of {got.size} positions; largest difference at "
+                       f"{_where(worst)}: expected {expected[worst]:.6g}, got {got[worst]:.6g}")
+        else:
+            message = f"expected {float(expected):.6g}, got {float(got):.6g}"
+        bug = _match_bug(question, case, got)
+        return TestResult(label, False, message, bug.hint if bug else "", bug.name if bug else "")
+    return TestResult(label, True, "correct")
+
+
+def check_properties(question: Question, cases: list[Case], outcomes: list[Outcome],
+                     expected: list[np.ndarray]) -> list[TestResult]:
+    """One test per property, judged on every output of the right shape and dtype."""
+    results = []
+    for prop in question.properties:
+        checked, problem = 0, None
+        for case, outcome, want in zip(cases, outcomes, expected):
+            got = outcome.array
+            if got is None or got.shape != want.shape or got.dtype != want.dtype or not np.isfinite(got).all():
+                continue
+            checked += 1
+            problem = prop.problem(got, case)
+            if problem:
+                problem = f"{case.label}: {problem}"
+                break
+        if problem:
+            results.append(TestResult(f"property: {prop.name}", False, problem))
+        elif checked == 0:
+            results.append(TestResult(f"property: {prop.name}", False, "not checked: no output of the right shape and dtype without NaN"))
+        else:
+            results.append(TestResult(f"property: {prop.name}", True, f"holds on {checked} outputs"))
+    return results
+
+
+def grade_outcomes(question: Question, cases: list[Case], outcomes: list[Outcome]) -> QuestionResult:
+    """Score a question: ``points * passed tests / all tests``, with a one-line summary."""
+    expected = [np.asarray(question.reference(*[a.copy() for a in case.args])) for case in cases]
+    tests = [check_case(question, c, o, e) for c, o, e in zip(cases, outcomes, expected)]
+    tests += check_properties(question, cases, outcomes, expected)
+    passed = sum(t.passed for t in tests)
+    points = round(question.points * passed / len(tests), 2)
+    if passed == len(tests):
+        return QuestionResult(question.name, float(question.points), question.points, "passed",
+                              f"all {len(tests)} tests passed", tests)
+    failed = [t for t in tests if not t.passed]
+    if passed == 0 and all(t.message == "not implemented yet" or t.message.startswith("not checked")
+                           for t in failed):
+        return QuestionResult(question.name, 0.0, question.points, "not attempted",
+                              "not implemented yet: replace `raise NotImplementedError()` with your code", tests)
+    bugs = list(dict.fromkeys(t.bug for t in failed if t.bug))
+    summary = f"{passed} of {len(tests)} tests passed"
+    if bugs:
+        summary += "; looks like: " + ", ".join(bugs)
+    else:
+        summary += "; first problem: " + failed[0].message
+    status = "partial" if passed else "failed"
+    return QuestionResult(question.name, points, question.points, status, summary, tests)

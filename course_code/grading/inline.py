@@ -1,0 +1,63 @@
+"""The check cell of a notebook: ``check("softmax", softmax)`` prints instant feedback.
+
+It runs the same tests as the command-line grader, with the same messages,
+but in the notebook's own process for speed: it is feedback for the student,
+not the grade. The grade comes from ``python -m course_code grade``, which runs
+the code in a separate, limited process.
+"""
+
+from __future__ import annotations
+
+import inspect
+import textwrap
+
+from course_code.grading.checks import TOLERANCE_NOTE, Outcome, QuestionResult, TestResult, grade_outcomes
+from course_code.grading.child import capture_call
+from course_code.grading.report import format_question
+from course_code.grading.sets import find_question
+from course_code.grading.static import reference_use
+
+__all__ = ["check", "run_checks"]
+
+
+def _reference_use(func) -> str:
+    if getattr(func, "__module__", "") and str(func.__module__).split(".")[0] == "course_code":
+        return f"it is {func.__module__}.{getattr(func, '__name__', '?')} itself"
+    try:
+        source = textwrap.dedent(inspect.getsource(func))
+    except (OSError, TypeError):
+        return ""
+    name = getattr(func, "__name__", "")
+    return reference_use([source], name) if name else ""
+
+
+def run_checks(name: str, func) -> QuestionResult:
+    """Run question ``name``'s tests on ``func`` in this process; return the result."""
+    question = find_question(name)
+    why = _reference_use(func)
+    if why:
+        message = f"uses the reference implementation ({why}); write the function yourself"
+        return QuestionResult(name, 0.0, question.points, "flagged", message,
+                              [TestResult("static check", False, message)])
+    cases = question.make_cases()
+    outcomes = [Outcome.from_meta(*capture_call(func, [a.copy() for a in case.args])) for case in cases]
+    return grade_outcomes(question, cases, outcomes)
+
+
+def check(name: str, func) -> None:
+    """Print pass/fail for each test of question ``name`` on your function ``func``.
+
+    Example (the check cell after each exercise)::
+
+        check("rnn_step_forward", rnn_step_forward)
+    """
+    try:
+        result = run_checks(name, func)
+    except KeyError as error:
+        print(f"check: {error.args[0]}")
+        return
+    print(format_question(result))
+    if result.status == "passed":
+        print("Well done!")
+    elif result.status in ("partial", "failed"):
+        print(TOLERANCE_NOTE)

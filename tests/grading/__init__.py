@@ -1,0 +1,1 @@
+"""Tests of the exercise grader (course_code.grading)."""

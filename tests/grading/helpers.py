@@ -1,0 +1,66 @@
+"""Helpers for the grader's tests: build submissions from the solution notebook, grade them."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from course_code.grading.grade import grade_notebook
+from course_code.grading.runner import Limits
+
+REPO = Path(__file__).resolve().parents[2]
+SOURCE = REPO / "exercises" / "source" / "rnn_forward.ipynb"
+STUDENT = REPO / "exercises" / "rnn_forward.ipynb"
+QUESTIONS = ("rnn_step_forward", "rnn_forward", "softmax", "sequence_cross_entropy")
+FULL_MARKS = {"rnn_step_forward": 2, "rnn_forward": 3, "softmax": 2, "sequence_cross_entropy": 3}
+FAST = Limits(timeout_seconds=3.0)
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def write_submission(path: Path, answers: dict[str, str] | None = None, extra_cells: tuple[str, ...] = ()) -> Path:
+    """The solution notebook with the cell defining each function in ``answers`` replaced.
+
+    ``answers`` maps a question name to the full source of the cell that
+    replaces the reference answer; ``extra_cells`` are code cells appended at
+    the end. The markers are dropped, as a student's notebook would have none.
+    """
+    notebook = json.loads(SOURCE.read_text(encoding="utf-8"))
+    answers = dict(answers or {})
+    for cell in notebook["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        source = "".join(cell["source"])
+        for name in list(answers):
+            if re.search(rf"^def {name}\(", source, re.MULTILINE):
+                source = answers.pop(name)
+        cell["source"] = "\n".join(line for line in source.split("\n") if "### " not in line)
+    assert not answers, f"no cell defines {sorted(answers)}"
+    for extra in extra_cells:
+        notebook["cells"].append({"cell_type": "code", "execution_count": None, "id": f"extra{len(notebook['cells'])}",
+                                  "metadata": {}, "outputs": [], "source": extra})
+    path.write_text(json.dumps(notebook, indent=1), encoding="utf-8")
+    return path
+
+
+def grade_points(path: Path, limits: Limits = FAST):
+    """Grade ``path``; return ``(points per question, result)``."""
+    result = grade_notebook(path, limits=limits)
+    return {q.name: q.points for q in result.questions}, result
+
+
+@pytest.fixture
+def submission(tmp_path):
+    """``submission(answers, extra_cells)`` -> the path of a new notebook in a temporary folder."""
+    counter = iter(range(1000))
+
+    def make(answers=None, extra_cells=()):
+        return write_submission(tmp_path / f"submission{next(counter)}.ipynb", answers, extra_cells)
+
+    return make
