@@ -8,11 +8,11 @@ question's properties.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from course_code.grading.questions import ATOL, RTOL, Case, Question, spell_shape
+from course_code.grading.questions import ATOL, RTOL, Case, KnownBug, Question, spell_shape
 
 __all__ = ["Outcome", "QuestionResult", "TestResult", "grade_outcomes", "TOLERANCE_NOTE"]
 
@@ -39,8 +39,9 @@ class Outcome:
     """What one call of the student's function produced, as described by :mod:`child`.
 
     ``kind`` is one of ``array``, ``scalar`` (with ``array``), ``wrong_type``,
-    ``raised``, ``exit``, ``missing`` (no such function) or ``crashed`` (the
-    child process died, timed out or printed too much; ``detail`` says which).
+    ``raised``, ``exit``, ``missing`` (no such function), ``crashed`` (the
+    child process died, timed out or printed too much; ``detail`` says which)
+    or ``tuple`` (a multi-output question's tuple, one outcome per item in ``items``).
     """
 
     kind: str
@@ -51,11 +52,22 @@ class Outcome:
     detail: str = ""
     where: str = ""
     cell_problems: list = field(default_factory=list)
+    items: list = field(default_factory=list)
 
     @classmethod
-    def from_meta(cls, meta, array: np.ndarray | None) -> "Outcome":
-        """Build from the child's JSON description, keeping only well-typed fields."""
+    def from_meta(cls, meta, array) -> "Outcome":
+        """Build from the child's JSON description, keeping only well-typed fields.
+
+        ``array`` is the returned array, or for a ``tuple`` the list of its items' arrays.
+        """
         if not isinstance(meta, dict):
+            return cls("crashed", detail="the grader could not read what your code returned")
+        if meta.get("kind") == "tuple":
+            items = meta.get("items")
+            if not isinstance(items, list) or not isinstance(array, list) or len(items) != len(array):
+                return cls("crashed", detail="the grader could not read the arrays your code returned")
+            return cls("tuple", items=[cls.from_meta(m, a) for m, a in zip(items, array)])
+        if isinstance(array, list):
             return cls("crashed", detail="the grader could not read what your code returned")
 
         def text(key):
@@ -101,12 +113,12 @@ def _where(index: tuple[int, ...]) -> str:
     return "[" + ", ".join(str(i) for i in index) + "]"
 
 
-def _describe_error(outcome: Outcome) -> tuple[str, str]:
+def _describe_error(outcome: Outcome, own_hints: tuple[tuple[str, str], ...] = ()) -> tuple[str, str]:
     message = f"raised {outcome.exception}: {outcome.detail}"
     if outcome.where:
         message += f" ({outcome.where})"
     text = f"{outcome.exception} {outcome.detail}"
-    hint = next((h for key, h in ERROR_HINTS if key in text), "")
+    hint = next((h for key, h in (*own_hints, *ERROR_HINTS) if key in text), "")
     return message, hint
 
 
@@ -161,7 +173,7 @@ def check_case(question: Question, case: Case, outcome: Outcome, expected: np.nd
         if outcome.exception == "NotImplementedError":
             return TestResult(label, False, "not implemented yet",
                               "Replace `raise NotImplementedError` with your code.")
-        message, hint = _describe_error(outcome)
+        message, hint = _describe_error(outcome, question.error_hints)
         return TestResult(label, False, message, hint)
     if outcome.kind == "exit":
         return TestResult(label, False, f"called {outcome.detail}",
@@ -171,6 +183,10 @@ def check_case(question: Question, case: Case, outcome: Outcome, expected: np.nd
                           f"Keep the line `def {question.name}(...)` from the stub, with its name unchanged.")
     if outcome.kind == "crashed":
         return TestResult(label, False, outcome.detail)
+    if question.outputs:
+        return _check_outputs(question, case, outcome, expected)
+    if outcome.kind == "tuple":  # only multi-output questions expect one
+        outcome = Outcome("wrong_type", type_name="tuple", length=len(outcome.items))
     if outcome.kind == "wrong_type":
         message, hint = _describe_wrong_type(question, case, outcome)
         return TestResult(label, False, message, hint)
@@ -182,6 +198,9 @@ def check_case(question: Question, case: Case, outcome: Outcome, expected: np.nd
     if got.shape != expected.shape:
         want = want_shape if not expected.shape else f"shape {want_shape} = {expected.shape}"
         got_text = "a single number" if got.shape == () else f"an array of shape {got.shape}"
+        bug = _match_bug(question, case, got)  # e.g. a sum over an axis forgotten
+        if bug:
+            return TestResult(label, False, f"expected {want}, got {got_text}", bug.hint, bug.name)
         return TestResult(label, False, f"expected {want}, got {got_text}",
                           _shape_hint(question, expected.shape, got.shape))
     if got.dtype != expected.dtype:
@@ -216,6 +235,63 @@ def check_case(question: Question, case: Case, outcome: Outcome, expected: np.nd
     return TestResult(label, True, "correct")
 
 
+def _item_bugs(bugs: tuple[KnownBug, ...], k: int) -> tuple[KnownBug, ...]:
+    """The known bugs of a multi-output question, reduced to their ``k``-th output."""
+    return tuple(KnownBug(b.name, lambda *args, f=b.compute: f(*args)[k], b.hint) for b in bugs)
+
+
+def _check_outputs(question: Question, case: Case, outcome: Outcome, expected: tuple) -> TestResult:
+    """Compare a multi-output question's tuple item by item; name every wrong item and its bug."""
+    names = [o.name for o in question.outputs]
+    wanted = f"a tuple of {len(names)} arrays ({', '.join(names)})"
+    return_all = f"Return all {len(names)} arrays, in this order: return {', '.join(names)}"
+    if outcome.kind != "tuple":
+        if outcome.kind == "wrong_type" and outcome.type_name in {"list", "tuple"} and outcome.length is not None:
+            return TestResult(case.label, False, f"returned a {outcome.type_name} of {outcome.length} items, "
+                              f"expected {wanted}", return_all)
+        got = {"array": "a single array", "scalar": "a single number"}.get(outcome.kind, f"a {outcome.type_name}")
+        got = "None" if outcome.type_name == "None" else got
+        hint = "Did you forget the `return` statement at the end of the function?" if got == "None" else return_all
+        return TestResult(case.label, False, f"returned {got}, expected {wanted}", hint)
+    failed = []
+    for k, (output, item, want) in enumerate(zip(question.outputs, outcome.items, expected)):
+        if item.kind == "wrong_type":
+            text = "None" if item.type_name == "None" else f"a {item.type_name}"
+            result = TestResult(case.label, False, f"got {text}, expected a NumPy array of shape "
+                                f"{spell_shape(output.axes, case.sizes)}")
+        else:
+            one = replace(question, output_axes=output.axes, outputs=(), known_bugs=_item_bugs(question.known_bugs, k))
+            result = check_case(one, case, item, want)
+        if not result.passed:
+            failed.append((output.name, result))
+    if not failed:
+        return TestResult(case.label, True, "correct")
+    first_name, first = failed[0]
+    if len(failed) == 1:
+        message = f"{first_name}: {first.message}"
+    else:
+        message = (f"{len(failed)} of {len(names)} outputs are wrong ({', '.join(n for n, _ in failed)}); "
+                   f"{first_name}: {first.message}")
+    hints = list(dict.fromkeys(r.hint for _, r in failed if r.hint))
+    bugs = list(dict.fromkeys(r.bug for _, r in failed if r.bug))
+    return TestResult(case.label, False, message, " ".join(hints), ", ".join(bugs))
+
+
+def _well_formed(outcome: Outcome, want):
+    """The output (a tuple for a multi-output question) if it has the reference's shapes and dtypes
+    and no NaN or inf, else None."""
+    if outcome.kind == "tuple":
+        if not isinstance(want, tuple) or len(outcome.items) != len(want):
+            return None
+        items = [_well_formed(item, w) for item, w in zip(outcome.items, want)]
+        return None if any(i is None for i in items) else tuple(items)
+    got = outcome.array
+    if got is None or isinstance(want, tuple) or got.shape != want.shape or got.dtype != want.dtype \
+            or not np.isfinite(got).all():
+        return None
+    return got
+
+
 def check_properties(question: Question, cases: list[Case], outcomes: list[Outcome],
                      expected: list[np.ndarray]) -> list[TestResult]:
     """One test per property, judged on every output of the right shape and dtype."""
@@ -223,8 +299,8 @@ def check_properties(question: Question, cases: list[Case], outcomes: list[Outco
     for prop in question.properties:
         checked, problem = 0, None
         for case, outcome, want in zip(cases, outcomes, expected):
-            got = outcome.array
-            if got is None or got.shape != want.shape or got.dtype != want.dtype or not np.isfinite(got).all():
+            got = _well_formed(outcome, want)
+            if got is None:
                 continue
             checked += 1
             problem = prop.problem(got, case)
@@ -242,7 +318,8 @@ def check_properties(question: Question, cases: list[Case], outcomes: list[Outco
 
 def grade_outcomes(question: Question, cases: list[Case], outcomes: list[Outcome]) -> QuestionResult:
     """Score a question: ``points * passed tests / all tests``, with a one-line summary."""
-    expected = [np.asarray(question.reference(*[a.copy() for a in case.args])) for case in cases]
+    expected = [question.reference(*[a.copy() for a in case.args]) for case in cases]
+    expected = [tuple(np.asarray(e) for e in want) if question.outputs else np.asarray(want) for want in expected]
     tests = [check_case(question, c, o, e) for c, o, e in zip(cases, outcomes, expected)]
     tests += check_properties(question, cases, outcomes, expected)
     passed = sum(t.passed for t in tests)

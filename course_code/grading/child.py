@@ -12,10 +12,13 @@ in-process, so both paths describe a student's result in the same words.
 Protocol of the child, all files inside a private temporary directory::
 
     stdin   job.npz: "job" (JSON as uint8 bytes: function, cells, n_cases,
-            arg_names, result_path) and the inputs "case{i}/{arg}"
+            arg_names, result_path, n_outputs) and the inputs "case{i}/{arg}"
     cwd     an empty directory, the only place relative paths lead to
     result  result.npz at job["result_path"]: "meta" (JSON as uint8 bytes,
-            one entry per case) and "out{i}" for each case that returned an array
+            one entry per case) and "out{i}" for each case that returned an array;
+            for a question with n_outputs > 0, a tuple of that length comes back
+            as meta kind "tuple" with one "items" entry per element, and
+            "out{i}_{k}" for each element that is an array
     argv    memory limit (bytes), CPU limit (seconds), file size limit (bytes)
 """
 
@@ -70,13 +73,21 @@ def describe_exception(error: BaseException) -> dict:
     return {"kind": "raised", "exception": _short(type(error).__name__, 80), "detail": detail, "where": where}
 
 
-def describe_result(result) -> tuple[dict, np.ndarray | None]:
+def describe_result(result, n_outputs: int = 0) -> tuple[dict, np.ndarray | list | None]:
     """Classify what the student's function returned; return ``(meta, array or None)``.
 
     ``meta["kind"]`` is ``"array"`` (an ndarray, copied to a plain ndarray),
     ``"scalar"`` (a Python or NumPy number, as a 0-d array) or ``"wrong_type"``
     (anything else, described by ``type_name`` and, for lists and tuples, ``length``).
+    With ``n_outputs > 0``, a tuple or list of exactly that many items is
+    ``"tuple"``: ``meta["items"]`` describes each item and the second value is
+    the list of their arrays (``None`` for an item that is not one).
     """
+    if n_outputs and isinstance(result, (tuple, list)):
+        items = list(result)
+        if len(items) == n_outputs:
+            described = [describe_result(item) for item in items]
+            return {"kind": "tuple", "items": [m for m, _ in described]}, [a for _, a in described]
     if isinstance(result, np.ndarray):
         if result.dtype == object:
             return {"kind": "wrong_type", "type_name": "NumPy array of Python objects"}, None
@@ -94,8 +105,11 @@ def describe_result(result) -> tuple[dict, np.ndarray | None]:
     return meta, None
 
 
-def capture_call(func, args) -> tuple[dict, np.ndarray | None]:
-    """Call ``func(*args)`` and describe the outcome, whatever happens (even ``sys.exit``)."""
+def capture_call(func, args, n_outputs: int = 0) -> tuple[dict, np.ndarray | list | None]:
+    """Call ``func(*args)`` and describe the outcome, whatever happens (even ``sys.exit``).
+
+    ``n_outputs`` is the number of arrays a multi-output question returns (0: one result).
+    """
     try:
         result = func(*args)
     except SystemExit as error:
@@ -103,7 +117,7 @@ def capture_call(func, args) -> tuple[dict, np.ndarray | None]:
     except BaseException as error:
         return describe_exception(error), None
     try:
-        return describe_result(result)
+        return describe_result(result, n_outputs)
     except BaseException as error:  # e.g. an array-like whose conversion fails
         return describe_exception(error), None
 
@@ -196,15 +210,18 @@ def child_main(argv: list[str]) -> None:
     namespace = {"__name__": "__main__"}
     cell_problems = run_cells(job["cells"], namespace)
     func = namespace.get(job["function"])
+    n_outputs = int(job.get("n_outputs", 0))
     metas, arrays = [], {}
     if not callable(func):
         meta = {"kind": "missing", "cell_problems": cell_problems[:5]}
         metas = [meta] * len(cases)
     else:
         for i, args in enumerate(cases):
-            meta, array = capture_call(func, [a.copy() for a in args])
+            meta, array = capture_call(func, [a.copy() for a in args], n_outputs)
             metas.append(meta)
-            if array is not None:
+            if isinstance(array, list):
+                arrays.update({f"out{i}_{k}": item for k, item in enumerate(array) if item is not None})
+            elif array is not None:
                 arrays[f"out{i}"] = array
     try:
         flush()

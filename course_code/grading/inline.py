@@ -40,7 +40,8 @@ def run_checks(name: str, func) -> QuestionResult:
         return QuestionResult(name, 0.0, question.points, "flagged", message,
                               [TestResult("static check", False, message)])
     cases = question.make_cases()
-    outcomes = [Outcome.from_meta(*capture_call(func, [a.copy() for a in case.args])) for case in cases]
+    outcomes = [Outcome.from_meta(*capture_call(func, [a.copy() for a in case.args], len(question.outputs)))
+                for case in cases]
     return grade_outcomes(question, cases, outcomes)
 
 

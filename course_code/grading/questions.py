@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["ATOL", "RTOL", "Case", "ExerciseSet", "KnownBug", "Property", "Question", "spell_shape"]
+__all__ = ["ATOL", "RTOL", "Case", "ExerciseSet", "KnownBug", "Output", "Property", "Question", "spell_shape"]
 
 RTOL = 1e-6  # relative tolerance of every value comparison (float64)
 ATOL = 1e-8  # absolute tolerance
@@ -63,6 +63,14 @@ class Property:
 
 
 @dataclass(frozen=True)
+class Output:
+    """One named array of a question that returns several (a tuple), e.g. ``Output("dW_hh", ("H", "H"))``."""
+
+    name: str
+    axes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Question:
     """One function the student writes.
 
@@ -75,6 +83,12 @@ class Question:
         make_cases: builds the seeded test inputs.
         known_bugs: wrong answers recognised by their output.
         properties: checks on every well-formed output.
+        outputs: for a function that returns a tuple of arrays, their names and shape
+            letters, in order (``output_axes`` is then unused). The reference and the
+            known bugs return tuples in the same order, and each array is compared
+            on its own; a property gets the tuple.
+        error_hints: ``(piece of the exception's text, hint)`` pairs tried before the
+            grader's general ones, for errors whose usual cause differs in this question.
     """
 
     name: str
@@ -85,6 +99,8 @@ class Question:
     make_cases: Callable[[], list[Case]]
     known_bugs: tuple[KnownBug, ...] = ()
     properties: tuple[Property, ...] = ()
+    outputs: tuple[Output, ...] = ()
+    error_hints: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,7 @@ def _describe_size(n_bytes: int) -> str:
 
 def _job_bytes(cells: list[str], question: Question, cases: list[Case], result_path: str) -> bytes:
     job = {"function": question.name, "cells": cells, "n_cases": len(cases),
-           "arg_names": list(question.arg_names), "result_path": result_path}
+           "arg_names": list(question.arg_names), "result_path": result_path, "n_outputs": len(question.outputs)}
     arrays = {"job": np.frombuffer(json.dumps(job).encode("utf-8"), dtype=np.uint8)}
     for i, case in enumerate(cases):
         for name, value in zip(question.arg_names, case.args):
@@ -75,7 +75,11 @@ def _read_results(path: Path, n_cases: int) -> list[Outcome] | None:
                 return None
             outcomes = []
             for i, meta in enumerate(metas):
-                array = archive[f"out{i}"] if f"out{i}" in archive.files else None
+                if isinstance(meta, dict) and meta.get("kind") == "tuple" and isinstance(meta.get("items"), list):
+                    array = [archive[f"out{i}_{k}"] if f"out{i}_{k}" in archive.files else None
+                             for k in range(min(len(meta["items"]), 64))]
+                else:
+                    array = archive[f"out{i}"] if f"out{i}" in archive.files else None
                 outcomes.append(Outcome.from_meta(meta, array))
             return outcomes
     except Exception:
