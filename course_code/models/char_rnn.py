@@ -1,0 +1,96 @@
+"""A character-level language model: embedding -> vanilla RNN -> linear read-out.
+
+For input characters ``c_1, ..., c_T`` it computes, at every step,
+
+    x_t = E[c_t]                                  (embedding, D numbers)
+    h_t = tanh(W_xh x_t + W_hh h_{t-1} + b_h)      (course_code.nn.VanillaRNN)
+    l_t = W_hy h_t + b_y                          (logits over the V characters)
+
+and ``softmax(l_t)`` is its distribution of the character ``c_{t+1}``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from course_code.models.seeding import seeded_init
+from course_code.nn import VanillaRNN
+
+__all__ = ["CharRNN", "text_cross_entropy"]
+
+
+class CharRNN(nn.Module):
+    """Embedding, :class:`~course_code.nn.VanillaRNN` and a linear layer.
+
+    Args:
+        vocab_size: ``V``, the number of characters.
+        hidden_size: ``H``.
+        embedding_dim: ``D``, the size of each character's learned vector.
+        num_layers: ``L``, stacked RNN layers.
+        seed: seeds the initial weights (``None``: torch's global generator).
+
+    Inputs: ``ids, h0``
+        ids: integer character ids ``(N, T)``.
+        h0: ``(L, N, H)`` or ``None`` for zeros.
+
+    Outputs:
+        logits ``(N, T, V)``; with ``return_state=True``, ``(logits, h_n)``
+        with ``h_n`` of shape ``(L, N, H)``, to continue from where it stopped.
+    """
+
+    def __init__(
+        self, vocab_size: int, hidden_size: int, embedding_dim: int = 32, num_layers: int = 1, seed: int | None = None
+    ) -> None:
+        super().__init__()
+        for name, value in (("vocab_size", vocab_size), ("embedding_dim", embedding_dim)):
+            if not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        self.vocab_size = vocab_size
+        with seeded_init(seed):
+            self.embedding = nn.Embedding(vocab_size, embedding_dim)
+            self.rnn = VanillaRNN(embedding_dim, hidden_size, num_layers=num_layers)
+            self.readout = nn.Linear(hidden_size, vocab_size)
+
+    def forward(self, ids: torch.Tensor, h0: torch.Tensor | None = None, return_state: bool = False):
+        if ids.dim() != 2 or ids.dtype not in (torch.int64, torch.int32):
+            raise ValueError(f"ids must be an integer tensor of shape (N, T), got {ids.dtype} {tuple(ids.shape)}")
+        states, h_n = self.rnn(self.embedding(ids), h0)  # (N, T, H), (L, N, H)
+        logits = self.readout(states)  # (N, T, V)
+        return (logits, h_n) if return_state else logits
+
+
+def text_cross_entropy(model: CharRNN, ids, num_streams: int = 16) -> float:
+    """The mean cross-entropy, in nats, of a model predicting each next character of a text.
+
+    The text is cut into ``num_streams`` consecutive rows of ``S`` targets
+    each (``S = (len(ids) - 1) // num_streams``), read in parallel, each from
+    a zero state. Row ``r`` reads ``ids[r S : (r + 1) S]`` and predicts
+    ``ids[r S + 1 : (r + 1) S + 1]``, so together the rows predict exactly the
+    characters ``ids[1 : R S + 1]``, each given everything before it in its row.
+
+    Args:
+        model: a :class:`CharRNN`.
+        ids: the encoded text, integers ``(L,)`` with ``L > num_streams``.
+        num_streams: ``R``, rows processed in parallel.
+
+    Returns:
+        ``-mean log p(c_{t+1} | c_{<=t})`` over the ``R S`` predicted characters.
+    """
+    ids = torch.as_tensor(np.asarray(ids), dtype=torch.int64)
+    if ids.dim() != 1 or ids.shape[0] <= num_streams:
+        raise ValueError(f"ids must have shape (L,) with L > num_streams={num_streams}, got {tuple(ids.shape)}")
+    S = (ids.shape[0] - 1) // num_streams
+    inputs = ids[: num_streams * S].reshape(num_streams, S)  # (R, S)
+    targets = ids[1 : num_streams * S + 1].reshape(num_streams, S)  # (R, S)
+    was_training = model.training
+    model.eval()
+    with torch.no_grad():
+        logits = model(inputs)  # (R, S, V)
+        loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
+    model.train(was_training)
+    return float(loss) if math.isfinite(float(loss)) else math.inf

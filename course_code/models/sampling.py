@@ -1,0 +1,90 @@
+"""Generate text from a character model by sampling with a temperature.
+
+At each step the model's logits ``l`` become the distribution
+``softmax(l / tau)``. With ``tau = 1`` that is the model's own distribution;
+``tau < 1`` sharpens it towards the most likely character (``tau -> 0``
+gives the greedy choice ``argmax l``); ``tau > 1`` flattens it towards the
+uniform distribution.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+__all__ = ["sample", "sample_next"]
+
+
+def _check_temperature(temperature: float) -> float:
+    if isinstance(temperature, bool) or not isinstance(temperature, (int, float)) or not temperature > 0:
+        raise ValueError(f"temperature must be a positive number, got {temperature!r}")
+    return float(temperature)
+
+
+def sample_next(logits: torch.Tensor, temperature: float = 1.0, generator: torch.Generator | None = None) -> torch.Tensor:
+    """Draw one class per row from ``softmax(logits / temperature)``.
+
+    Args:
+        logits: ``(N, V)``.
+        temperature: ``tau > 0``.
+        generator: the source of randomness (``None``: torch's global one).
+
+    Returns:
+        ``int64`` class ids ``(N,)``.
+
+    Raises:
+        ValueError: if ``temperature`` is not positive or ``logits`` is not 2-D.
+    """
+    temperature = _check_temperature(temperature)
+    if logits.dim() != 2:
+        raise ValueError(f"logits must have shape (N, V), got {tuple(logits.shape)}")
+    scaled = logits.double() / temperature
+    probabilities = torch.softmax(scaled - scaled.max(dim=1, keepdim=True).values, dim=1)
+    return torch.multinomial(probabilities, 1, generator=generator)[:, 0]
+
+
+def sample(
+    model: torch.nn.Module,
+    prompt,
+    length: int,
+    temperature: float = 1.0,
+    generator: torch.Generator | None = None,
+) -> np.ndarray:
+    """Continue ``prompt`` by ``length`` characters, feeding each sample back in.
+
+    The model reads the prompt, samples the next character from its last
+    logits, reads that character, samples again, and so on. It must accept
+    ``model(ids (1, T), h0, return_state=True) -> (logits (1, T, V), h_n)``,
+    as :class:`~course_code.models.CharRNN` does.
+
+    Args:
+        model: the character model.
+        prompt: integer ids ``(T0,)`` with ``T0 >= 1``.
+        length: how many characters to generate, non-negative.
+        temperature: ``tau > 0``.
+        generator: a ``torch.Generator``; equal generators give equal text.
+
+    Returns:
+        The generated ids, ``int64`` of shape ``(length,)`` (without the prompt).
+
+    Raises:
+        ValueError: if ``temperature`` is not positive, the prompt is empty
+            or not 1-D, or ``length`` is negative.
+    """
+    temperature = _check_temperature(temperature)
+    prompt = torch.as_tensor(np.asarray(prompt), dtype=torch.int64)
+    if prompt.dim() != 1 or prompt.shape[0] == 0:
+        raise ValueError(f"prompt must be a non-empty 1-D sequence of ids (T0,), got shape {tuple(prompt.shape)}")
+    if isinstance(length, bool) or not isinstance(length, int) or length < 0:
+        raise ValueError(f"length must be a non-negative integer, got {length!r}")
+    was_training = model.training
+    model.eval()
+    generated = []
+    with torch.no_grad():
+        logits, h = model(prompt[None, :], None, return_state=True)  # (1, T0, V)
+        for _ in range(length):
+            next_id = sample_next(logits[:, -1], temperature, generator)  # (1,)
+            generated.append(int(next_id))
+            logits, h = model(next_id[None, :], h, return_state=True)  # (1, 1, V)
+    model.train(was_training)
+    return np.array(generated, dtype=np.int64)
