@@ -5,10 +5,11 @@ from __future__ import annotations
 from course_code.grading.questions import ExerciseSet, Question
 from course_code.grading.sets.bptt import EXERCISE_SET as BPTT
 from course_code.grading.sets.rnn_forward import EXERCISE_SET as RNN_FORWARD
+from course_code.grading.sets.sampling import EXERCISE_SET as SAMPLING
 
 __all__ = ["SETS", "find_question", "get_set"]
 
-SETS: dict[str, ExerciseSet] = {s.name: s for s in (RNN_FORWARD, BPTT)}
+SETS: dict[str, ExerciseSet] = {s.name: s for s in (RNN_FORWARD, BPTT, SAMPLING)}
 
 
 def get_set(name: str) -> ExerciseSet:
