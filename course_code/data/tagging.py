@@ -1,0 +1,127 @@
+"""A synthetic tagging task in which a word's tag is decided by a word that comes after it.
+
+The task imitates named-entity recognition. A sentence is a run of ordinary
+words in which entities appear: one to three *names* followed by a *cue* word
+that reveals what the names refer to::
+
+    we met  paris    hilton   said  near  the  bridge         (names, then cue "said": a person)
+    O  O    PER      PER      O     O     O    O
+    we saw  paris    city     and   then                      (cue "city": a location)
+    O  O    LOC      O        O     O
+
+Every name can be a person (PER), a location (LOC) or an organisation (ORG),
+with equal probability and independently of everything before it, so the tag
+of a name is decided only by the cue, 1 to 3 steps *later*. A left-to-right
+model reading up to step ``t`` cannot do better than guess on names: any
+causal tagger is right on at most 1/3 of the name tokens
+(:func:`causal_accuracy_ceiling`). A bidirectional model sees the cue.
+
+Token id 0 is padding; tags are ``O, PER, LOC, ORG`` = ``0, 1, 2, 3``.
+"""
+
+from __future__ import annotations
+
+from numbers import Integral
+
+import numpy as np
+
+from course_code.data.sequences import length_mask
+
+__all__ = [
+    "CUES",
+    "FILLERS",
+    "NAMES",
+    "PAD_ID",
+    "TAGS",
+    "VOCABULARY",
+    "causal_accuracy_ceiling",
+    "decode_tokens",
+    "make_tagging_batch",
+    "tagging_sentence",
+]
+
+TAGS = ("O", "PER", "LOC", "ORG")
+PAD_ID = 0
+FILLERS = ("the", "a", "we", "saw", "met", "near", "and", "then", "with", "today", "visited", "from", "of", "by",
+           "bridge")
+NAMES = ("paris", "jordan", "sydney", "austin", "florence", "chelsea", "victoria", "lincoln", "georgia",
+         "dallas", "kent", "hilton", "morgan", "york")
+CUES = {  # tag id -> the words that reveal it
+    1: ("said", "smiled", "wrote"),
+    2: ("city", "county", "river"),
+    3: ("inc", "ltd", "corp"),
+}
+VOCABULARY = ("<pad>",) + FILLERS + NAMES + tuple(word for tag in (1, 2, 3) for word in CUES[tag])
+_ID = {word: i for i, word in enumerate(VOCABULARY)}
+
+
+def _positive(name: str, value) -> int:
+    if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+def tagging_sentence(length: int, rng: np.random.Generator, entity_probability: float = 0.3):
+    """One sentence of exactly ``length`` words and its tags, as two integer arrays ``(length,)``.
+
+    Words are drawn left to right: with probability ``entity_probability`` (if
+    it fits in the remaining space) an entity of 1-3 names plus its cue, else
+    one filler word. The entity's type is uniform over PER, LOC, ORG.
+    """
+    length = _positive("length", length)
+    if not 0 <= entity_probability <= 1:
+        raise ValueError(f"entity_probability must lie in [0, 1], got {entity_probability!r}")
+    words, tags = [], []
+    while len(words) < length:
+        span = int(rng.integers(1, 4))  # 1 to 3 names
+        if rng.random() < entity_probability and len(words) + span + 1 <= length:
+            tag = int(rng.integers(1, 4))
+            words += [_ID[NAMES[i]] for i in rng.integers(0, len(NAMES), span)]
+            words.append(_ID[CUES[tag][int(rng.integers(0, 3))]])
+            tags += [tag] * span + [0]  # the names get the type, the cue itself is O
+        else:
+            words.append(_ID[FILLERS[int(rng.integers(0, len(FILLERS)))]])
+            tags.append(0)
+    return np.array(words, dtype=np.int64), np.array(tags, dtype=np.int64)
+
+
+def make_tagging_batch(num_sentences: int, rng: np.random.Generator, min_length: int = 6, max_length: int = 20,
+                       entity_probability: float = 0.3, padding_tag: int = -100):
+    """``num_sentences`` sentences of random lengths, padded at the end.
+
+    Returns:
+        ``(tokens, tags, lengths)``: token ids ``(N, T)`` with :data:`PAD_ID` at
+        padding, tag ids ``(N, T)`` with ``padding_tag`` at padding (PyTorch's
+        ``ignore_index`` by default), and the lengths ``(N,)``; ``T`` is the
+        longest length drawn.
+    """
+    num_sentences = _positive("num_sentences", num_sentences)
+    min_length, max_length = _positive("min_length", min_length), _positive("max_length", max_length)
+    if min_length > max_length:
+        raise ValueError(f"min_length must be at most max_length, got {min_length} > {max_length}")
+    lengths = rng.integers(min_length, max_length + 1, num_sentences)
+    T = int(lengths.max())
+    tokens = np.full((num_sentences, T), PAD_ID, dtype=np.int64)
+    tags = np.full((num_sentences, T), padding_tag, dtype=np.int64)
+    for n, length in enumerate(lengths):
+        tokens[n, :length], tags[n, :length] = tagging_sentence(int(length), rng, entity_probability)
+    return tokens, tags, lengths.astype(np.int64)
+
+
+def causal_accuracy_ceiling(tags: np.ndarray, lengths: np.ndarray) -> float:
+    """The best token accuracy any left-to-right tagger can expect on these sentences.
+
+    Before its cue, a name's type is uniform over three and independent of the
+    prefix, so the best causal guess is right with probability 1/3 on a name.
+    Every other token is recognisable from itself (it is not a name) and is O.
+    The ceiling is the mean over real tokens of ``1`` (O) and ``1/3`` (a name).
+    """
+    tags = np.asarray(tags)
+    mask = length_mask(lengths, tags.shape[1])
+    is_name = (tags > 0) & mask
+    return float((mask.sum() - is_name.sum() * 2 / 3) / mask.sum())
+
+
+def decode_tokens(tokens: np.ndarray) -> list[str]:
+    """Token ids ``(T,)`` to words, without the padding."""
+    return [VOCABULARY[int(i)] for i in tokens if int(i) != PAD_ID]
