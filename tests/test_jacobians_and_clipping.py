@@ -5,10 +5,13 @@ import torch
 from course_code.scratch.clipping import clip_by_global_norm, clip_elementwise, global_norm
 from course_code.scratch.jacobians import (
     ACTIVATION_DERIVATIVE_BOUND,
+    gradient_fate,
     hidden_jacobian_norms,
+    jacobian_norm_bound,
     matrix_with_spectral_radius,
     power_iteration_states,
     spectral_radius,
+    symmetric_matrix_with_eigenvalues,
 )
 
 
@@ -103,3 +106,59 @@ def test_small_gradients_are_not_clipped_and_elementwise_changes_direction():
         clip_by_global_norm(grads, 0.0)
     with pytest.raises(ValueError, match="max_value must be positive"):
         clip_elementwise(grads, -1.0)
+
+
+# ---- the bound, the eigenvalue prediction, matrices with given eigenvalues ----------------
+
+
+def test_symmetric_matrix_has_the_requested_eigenvalues_and_eigenvectors():
+    eigenvalues = np.array([1.1, 0.9, -0.5, 0.2])
+    W = symmetric_matrix_with_eigenvalues(eigenvalues, np.random.default_rng(0))
+    np.testing.assert_allclose(W, W.T, atol=1e-12)
+    np.testing.assert_allclose(np.sort(np.linalg.eigvalsh(W)), np.sort(eigenvalues), atol=1e-12)
+    with pytest.raises(ValueError, match="eigenvalues must have shape"):
+        symmetric_matrix_with_eigenvalues(np.ones((2, 2)), np.random.default_rng(0))
+
+
+@pytest.mark.parametrize("nonlinearity", ["tanh", "sigmoid", "relu", "linear"])
+def test_bound_is_the_per_step_norm_to_the_power_of_the_distance(nonlinearity):
+    x, h0, W_xh, W_hh, b_h = sequence(T=15, radius=1.2, seed=4)
+    distances = np.arange(16)
+    bound = jacobian_norm_bound(W_hh, nonlinearity, distances)
+    gamma = {"tanh": 1.0, "sigmoid": 0.25, "relu": 1.0, "linear": 1.0}[nonlinearity]
+    sigma = np.linalg.svd(W_hh, compute_uv=False)[0]
+    np.testing.assert_allclose(bound, (gamma * sigma) ** distances)
+    norms = hidden_jacobian_norms(x, h0, W_xh, W_hh, b_h, nonlinearity)[::-1]  # distance T - k = 0, 1, ...
+    assert (norms <= bound * (1 + 1e-9)).all()
+
+
+def test_bound_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="nonlinearity"):
+        jacobian_norm_bound(np.eye(2), "softplus", [1])
+    with pytest.raises(ValueError, match="non-negative"):
+        jacobian_norm_bound(np.eye(2), "tanh", [-1])
+    with pytest.raises(ValueError, match="W_hh must have shape"):
+        jacobian_norm_bound(np.ones((2, 3)), "tanh", [1])
+
+
+def test_gradient_fate_follows_the_spectral_radius_not_the_norm():
+    rng = np.random.default_rng(1)
+    for eigenvalues, vanishes, explodes in [([0.5, 0.9], True, False), ([1.2, 0.3], False, True),
+                                            ([-1.3, 0.1, 0.2], False, True), ([1.0, -1.0], False, False)]:
+        fate = gradient_fate(symmetric_matrix_with_eigenvalues(eigenvalues, rng))
+        assert fate.radius == pytest.approx(max(abs(e) for e in eigenvalues))
+        assert (fate.vanishes, fate.explodes) == (vanishes, explodes)
+    # norm 3 > 1, but both eigenvalues are 0.5: the powers still vanish
+    non_normal = np.array([[0.5, 3.0], [0.0, 0.5]])
+    assert np.linalg.norm(non_normal, 2) > 1
+    fate = gradient_fate(non_normal)
+    assert fate.vanishes and not fate.explodes
+    assert np.linalg.norm(np.linalg.matrix_power(non_normal, 60), 2) < 1e-10
+    # a rotation scaled by 1.05 has complex eigenvalues of modulus 1.05
+    angle = 0.7
+    rotation = 1.05 * np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    assert gradient_fate(rotation).explodes
+    assert np.linalg.norm(np.linalg.matrix_power(rotation, 100), 2) == pytest.approx(1.05**100)
+    assert not gradient_fate(np.eye(3) * (1 + 1e-9)).explodes  # within the tolerance
+    with pytest.raises(ValueError, match="tolerance"):
+        gradient_fate(np.eye(2), tolerance=-1.0)

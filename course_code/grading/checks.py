@@ -205,7 +205,7 @@ def check_case(question: Question, case: Case, outcome: Outcome, expected: np.nd
                           _shape_hint(question, expected.shape, got.shape))
     if got.dtype != expected.dtype:
         if np.issubdtype(expected.dtype, np.integer):
-            hint = ("The result is a set of class ids, which are integers: build it with dtype=np.int64 "
+            hint = ("This answer is made of integers (ids, counts or codes): build it with dtype=np.int64 "
                     "(np.empty(..., dtype=np.int64)), or convert at the end with .astype(np.int64).")
         elif np.issubdtype(got.dtype, np.integer) or got.dtype == bool:
             hint = ("Your result holds integers, so the decimals were cut off: an output array made with "

@@ -15,16 +15,22 @@ the bound of Pascanu et al. (2013): if ``gamma * ||W_hh|| < 1`` they must vanish
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from course_code.shapes import check_shape
 
 __all__ = [
     "ACTIVATION_DERIVATIVE_BOUND",
+    "GradientFate",
+    "gradient_fate",
     "hidden_jacobian_norms",
+    "jacobian_norm_bound",
     "matrix_with_spectral_radius",
     "power_iteration_states",
     "spectral_radius",
+    "symmetric_matrix_with_eigenvalues",
 ]
 
 
@@ -58,6 +64,24 @@ def matrix_with_spectral_radius(size: int, radius: float, rng: np.random.Generat
         raise ValueError(f"radius must be positive, got {radius!r}")
     W = rng.standard_normal((size, size))
     return W * (radius / spectral_radius(W))
+
+
+def symmetric_matrix_with_eigenvalues(eigenvalues, rng: np.random.Generator) -> np.ndarray:
+    """``Q diag(eigenvalues) Q^T`` with a random orthogonal ``Q``: a symmetric ``(H, H)`` matrix.
+
+    Args:
+        eigenvalues: ``(H,)`` real numbers, the eigenvalues to give the matrix.
+        rng: draws ``Q`` (the QR decomposition of a Gaussian matrix, signs fixed).
+
+    Returns:
+        ``(H, H)``; column ``i`` of ``Q`` is the eigenvector of ``eigenvalues[i]``.
+    """
+    eigenvalues = np.asarray(eigenvalues, dtype=float)
+    check_shape("eigenvalues", eigenvalues, ("H",))
+    size = len(eigenvalues)
+    Q, R = np.linalg.qr(rng.standard_normal((size, size)))
+    Q = Q * np.where(np.diag(R) < 0, -1.0, 1.0)  # a uniformly random orthogonal matrix
+    return (Q * eigenvalues) @ Q.T
 
 
 def power_iteration_states(W: np.ndarray, h0: np.ndarray, steps: int) -> np.ndarray:
@@ -119,3 +143,56 @@ def hidden_jacobian_norms(
         product = product @ step_jacobians[k]
         norms[k] = np.linalg.norm(product, ord=2)
     return norms
+
+
+def jacobian_norm_bound(W_hh: np.ndarray, nonlinearity: str, distances) -> np.ndarray:
+    """Pascanu et al.'s bound ``(gamma ||W_hh||_2)^(T - k)`` on ``||dh_T/dh_k||_2``.
+
+    Each step's Jacobian ``diag(phi'(a_t)) W_hh`` has spectral norm at most
+    ``gamma ||W_hh||_2`` (``gamma`` from :data:`ACTIVATION_DERIVATIVE_BOUND`),
+    and the norm of a product is at most the product of the norms.
+
+    Args:
+        W_hh: ``(H, H)``.
+        nonlinearity: ``"tanh"``, ``"sigmoid"``, ``"relu"`` or ``"linear"``.
+        distances: ``T - k`` values, any shape of non-negative integers.
+
+    Returns:
+        The bound for each distance, same shape as ``distances``.
+    """
+    check_shape("W_hh", W_hh, ("H", "H"))
+    if nonlinearity not in ACTIVATION_DERIVATIVE_BOUND:
+        raise ValueError(f"nonlinearity must be one of {sorted(ACTIVATION_DERIVATIVE_BOUND)}, got {nonlinearity!r}")
+    distances = np.asarray(distances)
+    if (distances < 0).any():
+        raise ValueError("distances T - k must be non-negative")
+    per_step = ACTIVATION_DERIVATIVE_BOUND[nonlinearity] * np.linalg.norm(W_hh, ord=2)
+    return per_step ** distances.astype(float)
+
+
+class GradientFate(NamedTuple):
+    """What the eigenvalues of ``W_hh`` predict for a linear recurrence ``h_t = W_hh h_{t-1}``."""
+
+    radius: float  # the spectral radius rho: ||dh_T/dh_k|| = ||W_hh^(T-k)|| grows like rho^(T-k)
+    vanishes: bool  # rho < 1: the Jacobians shrink to zero geometrically
+    explodes: bool  # rho > 1: they grow without bound
+
+
+def gradient_fate(W_hh: np.ndarray, tolerance: float = 1e-6) -> GradientFate:
+    """Predict from the eigenvalues of ``W_hh`` whether ``dh_T/dh_k = W_hh^(T-k)`` vanishes or explodes.
+
+    For large ``T - k``, ``||W^(T-k)||^(1/(T-k))`` tends to the spectral radius
+    ``rho`` (Gelfand's formula), whatever the norm. So the gradients of the linear
+    recurrence vanish if ``rho < 1`` and explode if ``rho > 1``; with ``rho = 1``
+    (within ``tolerance``, e.g. an orthogonal matrix) they do neither
+    geometrically. Note that ``||W_hh||_2 > 1`` alone does not make them explode.
+
+    Args:
+        W_hh: ``(H, H)``, real.
+        tolerance: how far from 1 the radius must be to count as inside or outside the unit circle.
+    """
+    check_shape("W_hh", W_hh, ("H", "H"))
+    if not tolerance >= 0:
+        raise ValueError(f"tolerance must be non-negative, got {tolerance!r}")
+    radius = spectral_radius(W_hh)
+    return GradientFate(radius, radius < 1 - tolerance, radius > 1 + tolerance)

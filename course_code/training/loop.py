@@ -7,6 +7,8 @@ asked for::
     zero the gradients -> loss_fn(model(inputs), targets) -> backward
     -> record and (optionally) clip the global gradient norm -> optimizer.step()
 
+(or, for comparison, clip every gradient entry into ``[-c, c]``: ``clip_grad_value``).
+
 The loop adds no randomness of its own: with the same model weights, the
 same batches (see :mod:`course_code.training.batches`) and the same
 optimizer settings, two runs produce identical histories.
@@ -72,6 +74,7 @@ def fit(
     *,
     epochs: int = 1,
     clip_grad_norm: float | None = None,
+    clip_grad_value: float | None = None,
     eval_fn: Callable[[torch.nn.Module], dict[str, float]] | None = None,
     progress: bool = True,
     report: bool = False,
@@ -94,6 +97,11 @@ def fit(
             norm exceeds this value, so that it equals this value
             (:func:`torch.nn.utils.clip_grad_norm_`). The history records the
             norm before clipping either way.
+        clip_grad_value: if given, clip every entry of every gradient into
+            ``[-clip_grad_value, clip_grad_value]``
+            (:func:`torch.nn.utils.clip_grad_value_`), after any norm clipping.
+            Unlike norm clipping this can change the update's direction; it is
+            here so that the two can be compared.
         eval_fn: called after every epoch as ``eval_fn(model)`` in eval mode
             without gradients; the dict it returns (for example
             ``{"val_loss": ..., "val_accuracy": ...}``) joins the epoch's record.
@@ -108,12 +116,14 @@ def fit(
 
     Raises:
         ValueError: if ``epochs`` is not a positive integer or
-            ``clip_grad_norm`` is not positive.
+            ``clip_grad_norm`` or ``clip_grad_value`` is not positive.
     """
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
         raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
     if clip_grad_norm is not None and not clip_grad_norm > 0:
         raise ValueError(f"clip_grad_norm must be positive or None, got {clip_grad_norm!r}")
+    if clip_grad_value is not None and not clip_grad_value > 0:
+        raise ValueError(f"clip_grad_value must be positive or None, got {clip_grad_value!r}")
     history = History() if history is None else history
     parameters = [p for p in model.parameters() if p.requires_grad]
     max_norm = math.inf if clip_grad_norm is None else float(clip_grad_norm)
@@ -135,6 +145,8 @@ def fit(
                 if not (math.isfinite(loss.item()) and math.isfinite(norm)):
                     history.diverged = True
                     break
+                if clip_grad_value is not None:
+                    torch.nn.utils.clip_grad_value_(parameters, clip_grad_value)
                 optimizer.step()
                 epoch_losses.append(loss.item())
                 bar.update(1)

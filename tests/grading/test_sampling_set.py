@@ -137,7 +137,7 @@ def test_correct_answers_written_differently_score_full_marks(source):
 def test_float_ids_get_the_integer_hint():
     result = run_checks(DRAW, _define(GOOD_DRAW.replace("dtype=np.int64", "dtype=float")))
     assert result.points < FULL_MARKS[DRAW]
-    assert any("dtype int64" in t.message and "class ids" in t.hint for t in result.tests)
+    assert any("dtype int64" in t.message and "made of integers" in t.hint for t in result.tests)
 
 
 def test_every_uniform_of_every_case_keeps_its_margin_from_the_boundaries():
