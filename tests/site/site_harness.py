@@ -1,0 +1,467 @@
+"""Helpers for the browser test of the built website (``tests/site/test_site.py``).
+
+Nothing here builds the book: it serves an existing ``_build/html`` on 127.0.0.1,
+drives Debian's Chromium through Playwright, and collects, for every page, what the
+tests then assert on (console errors, requests, MathJax, images, toggles, links, ids).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import re
+import sys
+import tempfile
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+# The site under test: _build/html (what `make book` writes), or another build's html folder
+# (`jupyter-book build . --path-output DIR` writes DIR/_build/html) named by SITE_DIR.
+SITE_DIR = Path(os.environ.get("SITE_DIR") or REPO_ROOT / "_build" / "html").resolve()
+# Where the screenshot test writes its PNGs (outside the site, which it must not change).
+SCREENSHOT_DIR = Path(os.environ.get("SITE_SCREENSHOT_DIR") or REPO_ROOT / "_build" / "screenshots").resolve()
+
+CHROMIUM = "/usr/bin/chromium"
+# As on the course's machines: no background traffic, no sandbox (root), fresh profile.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+LOCAL_HOST = "127.0.0.1"
+
+# Pages of the book are every .html file but these (search is tested on its own).
+SKIPPED_DIRS = {"_static", "_sources", "_images"}
+SKIPPED_PAGES = {"genindex.html", "search.html"}
+
+NAV_TIMEOUT_MS = 15_000
+MATHJAX_TIMEOUT_MS = 15_000
+
+
+def missing_site_message() -> str:
+    return (
+        f"The built website is missing: {SITE_DIR / 'index.html'} does not exist. "
+        "Run `make book` first (the browser test builds nothing)."
+    )
+
+
+def discover_pages(site_dir: Path = SITE_DIR) -> list[str]:
+    """Every page of the built book, as paths relative to the site root ('chapters/lstm.html')."""
+    pages = []
+    for path in sorted(site_dir.rglob("*.html")):
+        rel = path.relative_to(site_dir)
+        if rel.parts[0] in SKIPPED_DIRS or rel.as_posix() in SKIPPED_PAGES:
+            continue
+        pages.append(rel.as_posix())
+    return pages
+
+
+def redirect_target(html: str) -> str | None:
+    """The target of a page that is only a <meta http-equiv="refresh"> (Jupyter Book's index.html)."""
+    match = re.search(
+        r"<meta\s+http-equiv=[\"']refresh[\"']\s+content=[\"']\s*\d+\s*;\s*url=([^\"']+)[\"']",
+        html,
+        re.IGNORECASE,
+    )
+    return match.group(1).strip() if match else None
+
+
+# --- Does a page's source contain math? -------------------------------------------------
+
+_FENCE = re.compile(r"^(```|~~~|:::).*?^\1\s*$", re.MULTILINE | re.DOTALL)
+_INLINE_CODE = re.compile(r"`[^`\n]*`")
+_MATH = re.compile(r"\$\$|\$[^\s$][^$\n]*\$|\{math\}|\\begin\{(equation|align)")
+
+
+def _markdown_of_source(source: Path) -> str:
+    text = source.read_text(encoding="utf-8")
+    if source.suffix == ".ipynb":
+        cells = json.loads(text).get("cells", [])
+        return "\n".join(
+            "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+            for c in cells
+            if c.get("cell_type") == "markdown"
+        )
+    # MyST markdown: drop code fences ({code-cell} and plain), but keep {math} directives.
+    text = re.sub(r"^```\{math\}", "$$", text, flags=re.MULTILINE)
+    return _FENCE.sub("", text)
+
+
+def source_has_math(page: str, site_dir: Path = SITE_DIR) -> bool:
+    """True if the page's source (as copied to _sources/) has $-math or a math directive."""
+    stem = page[: -len(".html")]
+    for suffix in (".md", ".ipynb", ".rst", ".txt"):
+        source = site_dir / "_sources" / (stem + suffix)
+        if source.exists():
+            markdown = _INLINE_CODE.sub("", _markdown_of_source(source))
+            return bool(_MATH.search(markdown))
+    return False
+
+
+# --- A local static server ---------------------------------------------------------------
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    timeout = 10  # seconds a connection may stay idle: no handler thread hangs forever
+
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        pass
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # The browser drops connections it no longer needs (a page left mid-load): not an error.
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return
+        super().handle_error(request, client_address)
+
+
+class SiteServer:
+    """``http.server`` serving a folder on 127.0.0.1, on a free port, in a daemon thread."""
+
+    def __init__(self, directory: Path):
+        handler = functools.partial(_QuietHandler, directory=str(directory))
+        self.httpd = _Server((LOCAL_HOST, 0), handler)
+        self.port = self.httpd.server_address[1]
+        self.base_url = f"http://{LOCAL_HOST}:{self.port}/"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+
+    def __enter__(self) -> "SiteServer":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join(timeout=5)
+
+    def url(self, page: str) -> str:
+        return urllib.parse.urljoin(self.base_url, page)
+
+    def status(self, url: str) -> int:
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                return response.status
+        except urllib.error.HTTPError as exc:
+            return exc.code
+
+    def read(self, url: str) -> str:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.read().decode("utf-8", errors="replace")
+
+
+class _IdParser(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if value and (name == "id" or (tag == "a" and name == "name")):
+                self.ids.add(value)
+
+
+def static_ids(html: str) -> set[str]:
+    parser = _IdParser()
+    parser.feed(html)
+    return parser.ids
+
+
+# --- The browser -------------------------------------------------------------------------
+
+
+def is_local(url: str) -> bool:
+    parsed = urllib.parse.urlsplit(url)
+    if parsed.scheme in {"data", "blob", "about", "chrome", "chrome-extension", "devtools"}:
+        return True
+    return parsed.hostname == LOCAL_HOST
+
+
+def launch_context(playwright, user_data_dir: str):
+    """Debian's Chromium, driven by Playwright (no `playwright install`: browsers can't be downloaded)."""
+    context = playwright.chromium.launch_persistent_context(
+        user_data_dir,
+        executable_path=CHROMIUM,
+        headless=True,
+        args=CHROMIUM_ARGS,
+        viewport={"width": 1280, "height": 900},
+        service_workers="block",
+    )
+    context.set_default_timeout(NAV_TIMEOUT_MS)
+    context.set_default_navigation_timeout(NAV_TIMEOUT_MS)
+    return context
+
+
+class Recorder:
+    """Console errors, uncaught exceptions, external requests and failed local loads of one page."""
+
+    def __init__(self, page):
+        self.console_errors: list[str] = []
+        self.page_errors: list[str] = []
+        self.external_requests: list[str] = []
+        self.bad_responses: list[str] = []
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda exc: self.page_errors.append(str(exc)))
+        page.on("request", self._on_request)
+        page.on("response", self._on_response)
+        page.on("requestfailed", self._on_failed)
+
+    def reset(self) -> None:
+        for records in (self.console_errors, self.page_errors, self.external_requests, self.bad_responses):
+            records.clear()
+
+    def _on_console(self, msg) -> None:
+        if msg.type == "error":
+            location = msg.location or {}
+            where = f" ({location.get('url', '')}:{location.get('lineNumber', '')})" if location.get("url") else ""
+            self.console_errors.append(msg.text + where)
+
+    def _on_request(self, request) -> None:
+        if not is_local(request.url):
+            self.external_requests.append(request.url)
+
+    def _on_response(self, response) -> None:
+        if is_local(response.url) and response.status >= 400:
+            self.bad_responses.append(f"{response.status} {response.url}")
+
+    def _on_failed(self, request) -> None:
+        if is_local(request.url):
+            self.bad_responses.append(f"failed ({request.failure}) {request.url}")
+
+
+def block_external(context) -> None:
+    """Abort every request that would leave 127.0.0.1 (they are still recorded, and fail the test)."""
+    context.route(lambda url: not is_local(url), lambda route: route.abort("blockedbyclient"))
+
+
+def wait_for_mathjax(page) -> bool:
+    """Wait for MathJax's first typeset to finish; False if the page does not load MathJax."""
+    has_mathjax = page.evaluate(
+        "() => Array.from(document.scripts).some(s => /mathjax/i.test(s.src))"
+    )
+    if not has_mathjax:
+        return False
+    page.wait_for_function(
+        "() => window.MathJax && MathJax.startup && MathJax.startup.promise",
+        timeout=MATHJAX_TIMEOUT_MS,
+    )
+    page.evaluate("() => MathJax.startup.promise.then(() => true)")
+    return True
+
+
+# What one page looked like, collected in the page (after MathJax).
+_COLLECT_JS = """
+() => {
+  const tex = /\\\\\\(|\\\\\\[|\\$\\$|\\\\begin\\{/;
+  const maths = Array.from(document.querySelectorAll('.math'));
+  return {
+    mjxContainers: document.querySelectorAll('mjx-container').length,
+    mjxErrors: Array.from(document.querySelectorAll('mjx-merror'),
+                          e => e.getAttribute('data-mjx-error') || e.textContent.slice(0, 80)),
+    mathElements: maths.length,
+    unrenderedMath: maths.filter(m => !m.querySelector('mjx-container') && tex.test(m.textContent))
+                         .map(m => m.textContent.trim().slice(0, 80)),
+    images: Array.from(document.images, img => ({
+      src: img.getAttribute('src') || '',
+      alt: img.getAttribute('alt'),
+      complete: img.complete,
+      naturalWidth: img.naturalWidth,
+    })),
+    links: Array.from(document.querySelectorAll('a[href]'), a => a.href),
+    ids: Array.from(document.querySelectorAll('[id]'), e => e.id)
+           .concat(Array.from(document.querySelectorAll('a[name]'), a => a.name)),
+    solutions: document.querySelectorAll('.solution').length,
+  };
+}
+"""
+
+
+@dataclass
+class ToggleResult:
+    label: str
+    hidden_before: bool
+    visible_after: bool
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.hidden_before and self.visible_after and not self.error
+
+
+@dataclass
+class PageResult:
+    page: str
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    external_requests: list[str] = field(default_factory=list)
+    bad_responses: list[str] = field(default_factory=list)
+    redirect: str | None = None
+    landed_url: str = ""
+    loads_mathjax: bool = False
+    source_has_math: bool = False
+    mjx_containers: int = 0
+    mjx_errors: list[str] = field(default_factory=list)
+    math_elements: int = 0
+    unrendered_math: list[str] = field(default_factory=list)
+    images: list[dict] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+    ids: set[str] = field(default_factory=set)
+    solutions: int = 0
+    toggles: list[ToggleResult] = field(default_factory=list)
+
+
+def exercise_toggles(page) -> list[ToggleResult]:
+    """Open every togglebutton dropdown (solutions, hidden cells) and every <details> in the text."""
+    results = []
+    buttons = page.locator(".admonition.toggle > .admonition-title > button.toggle-button")
+    for i in range(buttons.count()):
+        button = buttons.nth(i)
+        admonition = button.locator("xpath=../..")
+        label = (admonition.get_attribute("id") or "") + ": " + admonition.locator(".admonition-title").inner_text().strip()
+        content = admonition.locator(":scope > .admonition-title ~ *").first
+        try:
+            hidden_before = content.is_hidden()
+            button.click()
+            content.wait_for(state="visible", timeout=3_000)
+            results.append(ToggleResult(label, hidden_before, content.is_visible()))
+        except Exception as exc:  # reported by the test, with the page
+            results.append(ToggleResult(label, True, False, f"{type(exc).__name__}: {str(exc).splitlines()[0]}"))
+    # Only the page's own content: the theme's navigation sidebar also uses <details> for
+    # its collapsible table of contents, which is no toggle of the text.
+    details = page.locator("article.bd-article details")
+    for i in range(details.count()):
+        block = details.nth(i)
+        label = "details: " + block.locator(":scope > summary").inner_text().strip()[:60]
+        content = block.locator(":scope > :not(summary)").first
+        try:
+            hidden_before = not block.evaluate("d => d.open") and content.is_hidden()
+            block.locator(":scope > summary").click()
+            content.wait_for(state="visible", timeout=3_000)
+            results.append(ToggleResult(label, hidden_before, content.is_visible()))
+        except Exception as exc:
+            results.append(ToggleResult(label, True, False, f"{type(exc).__name__}: {str(exc).splitlines()[0]}"))
+    return results
+
+
+def check_page(page, recorder: Recorder, server: SiteServer, rel: str, site_dir: Path = SITE_DIR) -> PageResult:
+    recorder.reset()
+    result = PageResult(rel)
+    html = (site_dir / rel).read_text(encoding="utf-8")
+    target = redirect_target(html)
+    if target is not None:
+        # A redirect-only page: check the browser lands on its target.
+        result.redirect = target
+        expected = urllib.parse.urljoin(server.url(rel), target)
+        page.goto(server.url(rel), wait_until="load")
+        own_errors = (list(recorder.console_errors), list(recorder.page_errors))
+        try:
+            page.wait_for_url(expected, timeout=5_000)
+            page.wait_for_load_state("load")
+        except Exception:  # noqa: BLE001 - the test reports where the browser ended up
+            pass
+        result.landed_url = page.url
+        result.links = [expected]
+        # What the target page itself logs is reported under the target's own name.
+        recorder.console_errors[:], recorder.page_errors[:] = own_errors
+    else:
+        page.goto(server.url(rel), wait_until="load")
+        result.loads_mathjax = wait_for_mathjax(page)
+        result.source_has_math = source_has_math(rel, site_dir)
+        data = page.evaluate(_COLLECT_JS)
+        result.mjx_containers = data["mjxContainers"]
+        result.mjx_errors = data["mjxErrors"]
+        result.math_elements = data["mathElements"]
+        result.unrendered_math = data["unrenderedMath"]
+        result.images = data["images"]
+        result.links = data["links"]
+        result.ids = set(data["ids"])
+        result.solutions = data["solutions"]
+        result.toggles = exercise_toggles(page)
+    result.console_errors = list(recorder.console_errors)
+    result.page_errors = list(recorder.page_errors)
+    result.external_requests = list(recorder.external_requests)
+    result.bad_responses = list(recorder.bad_responses)
+    return result
+
+
+def crawl(playwright, server: SiteServer, pages: list[str], site_dir: Path = SITE_DIR) -> dict[str, PageResult]:
+    with tempfile.TemporaryDirectory(prefix="site-test-chromium-") as profile:
+        context = launch_context(playwright, profile)
+        try:
+            block_external(context)
+            page = context.new_page()
+            recorder = Recorder(page)
+            return {rel: check_page(page, recorder, server, rel, site_dir) for rel in pages}
+        finally:
+            context.close()
+
+
+# --- Links -------------------------------------------------------------------------------
+
+
+@dataclass
+class LinkProblem:
+    source_page: str
+    href: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.source_page}: {self.href} -> {self.problem}"
+
+
+def check_links(results: dict[str, PageResult], server: SiteServer) -> list[LinkProblem]:
+    """Every same-origin link of every page: the file is served with 200, the fragment is an id there."""
+    origin = urllib.parse.urlsplit(server.base_url)[:2]
+    status_cache: dict[str, int] = {}
+    ids_cache: dict[str, set[str]] = {}
+    crawled = {server.url(rel): result for rel, result in results.items()}
+
+    def ids_of(url: str) -> set[str]:
+        if url in crawled and crawled[url].redirect is None:
+            return crawled[url].ids  # the ids as the browser saw them, after the page's scripts
+        if url not in ids_cache:
+            ids_cache[url] = static_ids(server.read(url))
+        return ids_cache[url]
+
+    problems = []
+    for rel, result in results.items():
+        for href in dict.fromkeys(result.links):  # unique, in page order
+            parts = urllib.parse.urlsplit(href)
+            if parts[:2] != origin:
+                continue
+            target = urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+            if target not in status_cache:
+                status_cache[target] = server.status(target)
+            if status_cache[target] != 200:
+                problems.append(LinkProblem(rel, href, f"HTTP {status_cache[target]}"))
+                continue
+            fragment = urllib.parse.unquote(parts.fragment)
+            if fragment and parts.path.endswith((".html", "/")) and fragment not in ids_of(target):
+                problems.append(LinkProblem(rel, href, f"no element with id {fragment!r} on the target page"))
+    return problems
+
+
+def bad_alt(image: dict) -> str | None:
+    """Why an image's alt text is not a description, or None if it is one."""
+    alt = (image.get("alt") or "").strip()
+    src = image.get("src", "")
+    if not alt:
+        return "empty alt" if image.get("alt") is not None else "no alt attribute"
+    if alt == src or re.search(r"\.(png|jpe?g|gif|svg|webp)$", alt, re.IGNORECASE) or "_images/" in alt:
+        return f"alt is a file path ({alt!r}), not a description"
+    return None
