@@ -110,3 +110,22 @@ def test_sample_validates_prompt_and_length():
         sample(model, [], 3)
     with pytest.raises(ValueError, match="length"):
         sample(model, [0], -1)
+
+
+@pytest.mark.parametrize("cell, layer_name", [("lstm", "ScratchLSTM"), ("gru", "ScratchGRU")])
+def test_char_rnn_with_gated_cells_carries_its_state(cell, layer_name):
+    model = CharRNN(vocab_size=11, hidden_size=8, embedding_dim=4, seed=0, cell=cell)
+    assert type(model.rnn).__name__ == layer_name
+    ids = torch.randint(0, 11, (3, 5), generator=torch.Generator().manual_seed(0))
+    logits = model(ids)
+    assert logits.shape == (3, 5, 11)
+    first, state = model(ids[:, :2], return_state=True)
+    second = model(ids[:, 2:], state)
+    torch.testing.assert_close(torch.cat([first, second], dim=1), logits)
+    generated = sample(model, ids[0], 4, 1.0, torch.Generator().manual_seed(1))
+    assert generated.shape == (4,)
+
+
+def test_char_rnn_rejects_an_unknown_cell():
+    with pytest.raises(ValueError, match="cell must be one of"):
+        CharRNN(5, 4, cell="lstmm")

@@ -1,4 +1,4 @@
-"""A character-level language model: embedding -> vanilla RNN -> linear read-out.
+"""A character-level language model: embedding -> recurrent layer -> linear read-out.
 
 For input characters ``c_1, ..., c_T`` it computes, at every step,
 
@@ -6,7 +6,10 @@ For input characters ``c_1, ..., c_T`` it computes, at every step,
     h_t = tanh(W_xh x_t + W_hh h_{t-1} + b_h)      (course_code.nn.VanillaRNN)
     l_t = W_hy h_t + b_y                          (logits over the V characters)
 
-and ``softmax(l_t)`` is its distribution of the character ``c_{t+1}``.
+and ``softmax(l_t)`` is its distribution of the character ``c_{t+1}``. With
+``cell="lstm"`` or ``cell="gru"`` the recurrent layer is
+:class:`~course_code.nn.lstm.ScratchLSTM` or :class:`~course_code.nn.gru.ScratchGRU`
+instead, so the three can be compared on the same text.
 """
 
 from __future__ import annotations
@@ -24,8 +27,23 @@ from course_code.nn import VanillaRNN
 __all__ = ["CharRNN", "text_cross_entropy"]
 
 
+_CELLS = ("rnn", "lstm", "gru")
+
+
+def _recurrent_layer(cell: str, input_size: int, hidden_size: int, num_layers: int) -> nn.Module:
+    if cell == "rnn":
+        return VanillaRNN(input_size, hidden_size, num_layers=num_layers)
+    if cell == "lstm":
+        from course_code.nn.lstm import ScratchLSTM  # imported here: it compiles its loop on import
+
+        return ScratchLSTM(input_size, hidden_size, num_layers=num_layers)
+    from course_code.nn.gru import ScratchGRU
+
+    return ScratchGRU(input_size, hidden_size, num_layers=num_layers)
+
+
 class CharRNN(nn.Module):
-    """Embedding, :class:`~course_code.nn.VanillaRNN` and a linear layer.
+    """Embedding, a recurrent layer (:class:`~course_code.nn.VanillaRNN` by default) and a linear layer.
 
     Args:
         vocab_size: ``V``, the number of characters.
@@ -33,33 +51,44 @@ class CharRNN(nn.Module):
         embedding_dim: ``D``, the size of each character's learned vector.
         num_layers: ``L``, stacked RNN layers.
         seed: seeds the initial weights (``None``: torch's global generator).
+        cell: ``"rnn"`` (the vanilla tanh RNN), ``"lstm"`` or ``"gru"``.
 
     Inputs: ``ids, h0``
         ids: integer character ids ``(N, T)``.
-        h0: ``(L, N, H)`` or ``None`` for zeros.
+        h0: ``(L, N, H)`` (for an LSTM the pair ``(h0, c0)``), or ``None`` for zeros.
 
     Outputs:
         logits ``(N, T, V)``; with ``return_state=True``, ``(logits, h_n)``
-        with ``h_n`` of shape ``(L, N, H)``, to continue from where it stopped.
+        with ``h_n`` of shape ``(L, N, H)`` (for an LSTM the pair ``(h_n, c_n)``),
+        to continue from where it stopped.
     """
 
     def __init__(
-        self, vocab_size: int, hidden_size: int, embedding_dim: int = 32, num_layers: int = 1, seed: int | None = None
+        self,
+        vocab_size: int,
+        hidden_size: int,
+        embedding_dim: int = 32,
+        num_layers: int = 1,
+        seed: int | None = None,
+        cell: str = "rnn",
     ) -> None:
         super().__init__()
+        if cell not in _CELLS:
+            raise ValueError(f"cell must be one of {_CELLS}, got {cell!r}")
         for name, value in (("vocab_size", vocab_size), ("embedding_dim", embedding_dim)):
             if not isinstance(value, int) or value < 1:
                 raise ValueError(f"{name} must be a positive integer, got {value!r}")
         self.vocab_size = vocab_size
+        self.cell = cell
         with seeded_init(seed):
             self.embedding = nn.Embedding(vocab_size, embedding_dim)
-            self.rnn = VanillaRNN(embedding_dim, hidden_size, num_layers=num_layers)
+            self.rnn = _recurrent_layer(cell, embedding_dim, hidden_size, num_layers)
             self.readout = nn.Linear(hidden_size, vocab_size)
 
     def forward(self, ids: torch.Tensor, h0: torch.Tensor | None = None, return_state: bool = False):
         if ids.dim() != 2 or ids.dtype not in (torch.int64, torch.int32):
             raise ValueError(f"ids must be an integer tensor of shape (N, T), got {ids.dtype} {tuple(ids.shape)}")
-        states, h_n = self.rnn(self.embedding(ids), h0)  # (N, T, H), (L, N, H)
+        states, h_n = self.rnn(self.embedding(ids), h0)  # (N, T, H), (L, N, H) or a pair of them
         logits = self.readout(states)  # (N, T, V)
         return (logits, h_n) if return_state else logits
 

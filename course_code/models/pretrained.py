@@ -53,8 +53,10 @@ def char_rnn_to_numpy(model: CharRNN) -> dict[str, np.ndarray]:
         "W_hy": (V, H), "b_y": (V,)}``, with ``b_h = bias_ih + bias_hh``.
 
     Raises:
-        ValueError: if the model has more than one recurrent layer.
+        ValueError: if the model is not a vanilla RNN or has more than one recurrent layer.
     """
+    if getattr(model, "cell", "rnn") != "rnn":
+        raise ValueError(f"only a vanilla-RNN CharRNN has these six arrays, got cell={model.cell!r}")
     if model.rnn.num_layers != 1:
         raise ValueError(f"only a one-layer CharRNN has these six arrays, got {model.rnn.num_layers} layers")
     weights = {"embedding": model.embedding.weight.numpy().copy(), **rnn_layer_to_numpy(model.rnn)}

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from course_code.grading.questions import ExerciseSet, Question
+from course_code.grading.sets.bidirectional import EXERCISE_SET as BIDIRECTIONAL
 from course_code.grading.sets.bptt import EXERCISE_SET as BPTT
+from course_code.grading.sets.gates import EXERCISE_SET as GATES
+from course_code.grading.sets.gradients import EXERCISE_SET as GRADIENTS
 from course_code.grading.sets.rnn_forward import EXERCISE_SET as RNN_FORWARD
 from course_code.grading.sets.sampling import EXERCISE_SET as SAMPLING
+from course_code.grading.sets.seq2seq import EXERCISE_SET as SEQ2SEQ
 
 __all__ = ["SETS", "find_question", "get_set"]
 
-SETS: dict[str, ExerciseSet] = {s.name: s for s in (RNN_FORWARD, BPTT, SAMPLING)}
+SETS: dict[str, ExerciseSet] = {s.name: s for s in (RNN_FORWARD, BPTT, SAMPLING, BIDIRECTIONAL, GRADIENTS, SEQ2SEQ, GATES)}
 
 
 def get_set(name: str) -> ExerciseSet:
