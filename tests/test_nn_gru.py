@@ -28,7 +28,7 @@ def pair(D, H, L, bias=True, seed=0):
     return ours, reference
 
 
-def compare(ours, reference, N, T, D, H, L, seed=1):
+def assert_matches_torch(ours, reference, N, T, D, H, L, seed=1):
     generator = torch.Generator().manual_seed(seed)
     x = torch.randn(N, T, D, dtype=torch.float64, generator=generator, requires_grad=True)
     h0 = torch.randn(L, N, H, dtype=torch.float64, generator=generator, requires_grad=True)
@@ -50,13 +50,13 @@ def compare(ours, reference, N, T, D, H, L, seed=1):
 @pytest.mark.parametrize("N,T,D,H,L", SHAPES)
 def test_module_equals_torch_gru_outputs_state_and_gradients(N, T, D, H, L):
     ours, reference = pair(D, H, L)
-    compare(ours, reference, N, T, D, H, L)
+    assert_matches_torch(ours, reference, N, T, D, H, L)
 
 
 def test_module_without_bias_and_default_h0():
     ours, reference = pair(3, 4, 2, bias=False)
     assert [n for n, _ in ours.named_parameters()] == ["weight_ih_l0", "weight_hh_l0", "weight_ih_l1", "weight_hh_l1"]
-    compare(ours, reference, 2, 5, 3, 4, 2)
+    assert_matches_torch(ours, reference, 2, 5, 3, 4, 2)
     x = torch.randn(2, 5, 3, dtype=torch.float64)
     torch.testing.assert_close(ours(x)[0], reference(x)[0], **TOLERANCE)
 
@@ -65,7 +65,7 @@ def test_plain_python_loop_gives_the_same_numbers(monkeypatch):
     assert isinstance(gru_module.gru_recurrence, torch.jit.ScriptFunction)
     monkeypatch.setattr(gru_module, "gru_recurrence", gru_module._gru_recurrence)
     ours, reference = pair(3, 4, 2)
-    compare(ours, reference, 2, 5, 3, 4, 2)
+    assert_matches_torch(ours, reference, 2, 5, 3, 4, 2)
 
 
 def test_weights_copy_back_and_block_order_matters():

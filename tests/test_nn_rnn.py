@@ -112,3 +112,17 @@ def test_bad_input_raises_value_error_with_shapes():
         VanillaRNN(3, 0)
     with pytest.raises(ValueError, match=r"W_xh must have shape \(4, 3\) to fill weight_ih_l0, got \(3, 4\)"):
         rnn_layer_from_numpy(ours, np.zeros((3, 4)), np.zeros((4, 4)), np.zeros(4))
+
+
+def test_parameter_counts_of_the_sequences_chapter_exercise():
+    # Backs the solution of the exercise in the chapter on sequences: with D = 100 and H = 128 a
+    # feed-forward first layer over T flattened steps outgrows one recurrent layer from T = 3 on.
+    D, H = 100, 128
+    recurrent = sum(p.numel() for p in torch.nn.RNN(D, H).parameters()) - H  # PyTorch keeps two biases
+    assert recurrent == 29_312
+
+    def dense(T):
+        return sum(p.numel() for p in torch.nn.Linear(T * D, H).parameters())
+
+    assert (dense(2), dense(3)) == (25_728, 38_528)
+    assert dense(2) < recurrent < dense(3)
