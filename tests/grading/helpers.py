@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -64,3 +65,50 @@ def submission(tmp_path):
         return write_submission(tmp_path / f"submission{next(counter)}.ipynb", answers, extra_cells)
 
     return make
+
+
+# ---- every exercise set -----------------------------------------------------------------------
+
+
+def set_notebooks(name: str) -> tuple[Path, Path]:
+    """``(source, student)``: the solution notebook of set ``name`` and its generated student version."""
+    return REPO / "exercises" / "source" / f"{name}.ipynb", REPO / "exercises" / f"{name}.ipynb"
+
+
+def code_sources(path: Path) -> list[str]:
+    """The source of every code cell of a notebook file."""
+    return ["".join(c["source"]) for c in json.loads(path.read_text(encoding="utf-8"))["cells"]
+            if c["cell_type"] == "code"]
+
+
+def solution_only_lines(source: Path) -> list[str]:
+    """The non-blank lines between solution markers that appear nowhere else in the source's code.
+
+    A line that the source also gives outside the markers (a function the notebook provides,
+    say) is not a solution line: it may stand in the student version.
+    """
+    inside_lines, outside_lines = [], set()
+    for code in code_sources(source):
+        inside = False
+        for line in code.split("\n"):
+            if "### BEGIN SOLUTION" in line or "### END SOLUTION" in line:
+                inside = "BEGIN" in line
+            elif line.strip():
+                (inside_lines.append if inside else outside_lines.add)(line.strip())
+    return [line for line in inside_lines if line not in outside_lines]
+
+
+@functools.lru_cache(maxsize=None)
+def executed_source(name: str):
+    """The solution notebook of set ``name`` executed top to bottom from the repository's root (cached)."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.read(set_notebooks(name)[0], as_version=4)
+    NotebookClient(notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(REPO)}}).execute()
+    return notebook
+
+
+def cell_text(cell) -> str:
+    """Everything a code cell printed to its streams."""
+    return "".join(o.get("text", "") for o in cell.outputs)
