@@ -21,11 +21,12 @@ one fused ``(N, H) @ (H, 3H)`` product per step, and autograd differentiates it.
 
 from __future__ import annotations
 
-import math
 
 import numpy as np
 import torch
 from torch import nn
+
+from course_code.nn.layer_stack import LayerStack
 
 from course_code.nn.lstm import _script
 
@@ -92,12 +93,7 @@ def _gru_recurrence(
 gru_recurrence = _script(_gru_recurrence)  # TorchScript where available; see course_code.nn.lstm
 
 
-def _positive_int(name: str, value) -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-
-
-class ScratchGRU(nn.Module):
+class ScratchGRU(LayerStack):
     """A stack of GRU layers, batch-first, equal to ``torch.nn.GRU(..., batch_first=True)``.
 
     Args:
@@ -117,33 +113,7 @@ class ScratchGRU(nn.Module):
     """
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True) -> None:
-        super().__init__()
-        for name, value in (("input_size", input_size), ("hidden_size", hidden_size), ("num_layers", num_layers)):
-            _positive_int(name, value)
-        self.input_size = input_size
-        self.hidden_size = hidden_size
-        self.num_layers = num_layers
-        self.bias = bias
-        blocks = 3 * hidden_size  # r, z, n stacked
-        for layer in range(num_layers):
-            layer_input = input_size if layer == 0 else hidden_size
-            self.register_parameter(f"weight_ih_l{layer}", nn.Parameter(torch.empty(blocks, layer_input)))
-            self.register_parameter(f"weight_hh_l{layer}", nn.Parameter(torch.empty(blocks, hidden_size)))
-            if bias:
-                self.register_parameter(f"bias_ih_l{layer}", nn.Parameter(torch.empty(blocks)))
-                self.register_parameter(f"bias_hh_l{layer}", nn.Parameter(torch.empty(blocks)))
-        self.reset_parameters()
-
-    def reset_parameters(self) -> None:
-        """Uniform in ``[-1/sqrt(H), 1/sqrt(H)]``, PyTorch's initialisation for GRUs."""
-        bound = 1.0 / math.sqrt(self.hidden_size)
-        for weight in self.parameters():
-            nn.init.uniform_(weight, -bound, bound)
-
-    def layer_parameters(self, layer: int) -> tuple[torch.Tensor, ...]:
-        """``(weight_ih, weight_hh, bias_ih, bias_hh)`` of one layer (biases ``None`` if absent)."""
-        get = lambda name: getattr(self, f"{name}_l{layer}", None)  # noqa: E731
-        return get("weight_ih"), get("weight_hh"), get("bias_ih"), get("bias_hh")
+        super().__init__(input_size, hidden_size, num_layers, bias, blocks=3)  # r, z, n stacked
 
     def forward(self, x: torch.Tensor, h0: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
         if x.dim() != 3 or x.shape[2] != self.input_size or x.shape[1] == 0:

@@ -26,12 +26,13 @@ tests check outputs, final states and every gradient against ``torch.nn.LSTM``.
 
 from __future__ import annotations
 
-import math
 import warnings
 
 import numpy as np
 import torch
 from torch import nn
+
+from course_code.nn.layer_stack import LayerStack
 
 __all__ = [
     "ScratchLSTM",
@@ -204,12 +205,7 @@ def lstm_recurrence(
     return LSTMRecurrence.apply(input_gates, h0, c0, weight_hh)
 
 
-def _positive_int(name: str, value) -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-
-
-class ScratchLSTM(nn.Module):
+class ScratchLSTM(LayerStack):
     """A stack of LSTM layers, batch-first, equal to ``torch.nn.LSTM(..., batch_first=True)``.
 
     Args:
@@ -229,33 +225,7 @@ class ScratchLSTM(nn.Module):
     """
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True) -> None:
-        super().__init__()
-        for name, value in (("input_size", input_size), ("hidden_size", hidden_size), ("num_layers", num_layers)):
-            _positive_int(name, value)
-        self.input_size = input_size
-        self.hidden_size = hidden_size
-        self.num_layers = num_layers
-        self.bias = bias
-        gates = 4 * hidden_size  # i, f, g, o stacked
-        for layer in range(num_layers):
-            layer_input = input_size if layer == 0 else hidden_size
-            self.register_parameter(f"weight_ih_l{layer}", nn.Parameter(torch.empty(gates, layer_input)))
-            self.register_parameter(f"weight_hh_l{layer}", nn.Parameter(torch.empty(gates, hidden_size)))
-            if bias:
-                self.register_parameter(f"bias_ih_l{layer}", nn.Parameter(torch.empty(gates)))
-                self.register_parameter(f"bias_hh_l{layer}", nn.Parameter(torch.empty(gates)))
-        self.reset_parameters()
-
-    def reset_parameters(self) -> None:
-        """Uniform in ``[-1/sqrt(H), 1/sqrt(H)]``, PyTorch's initialisation for LSTMs."""
-        bound = 1.0 / math.sqrt(self.hidden_size)
-        for weight in self.parameters():
-            nn.init.uniform_(weight, -bound, bound)
-
-    def layer_parameters(self, layer: int) -> tuple[torch.Tensor, ...]:
-        """``(weight_ih, weight_hh, bias_ih, bias_hh)`` of one layer (biases ``None`` if absent)."""
-        get = lambda name: getattr(self, f"{name}_l{layer}", None)  # noqa: E731
-        return get("weight_ih"), get("weight_hh"), get("bias_ih"), get("bias_hh")
+        super().__init__(input_size, hidden_size, num_layers, bias, blocks=4)  # i, f, g, o stacked
 
     def forward(
         self, x: torch.Tensor, hx: tuple[torch.Tensor, torch.Tensor] | None = None

@@ -9,10 +9,9 @@ parameter names (``weight_ih_l0``, ``weight_hh_l0``, ``bias_ih_l0``,
 
 from __future__ import annotations
 
-import math
-
 import torch
-from torch import nn
+
+from course_code.nn.layer_stack import LayerStack
 
 __all__ = ["VanillaRNN", "rnn_cell"]
 
@@ -42,7 +41,7 @@ def rnn_cell(
     return torch.tanh(pre_activation) if nonlinearity == "tanh" else torch.relu(pre_activation)
 
 
-class VanillaRNN(nn.Module):
+class VanillaRNN(LayerStack):
     """A stack of Elman RNN layers, batch-first.
 
     Args:
@@ -70,36 +69,10 @@ class VanillaRNN(nn.Module):
         nonlinearity: str = "tanh",
         bias: bool = True,
     ) -> None:
-        super().__init__()
-        for name, value in (("input_size", input_size), ("hidden_size", hidden_size), ("num_layers", num_layers)):
-            if not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be a positive integer, got {value!r}")
         if nonlinearity not in ("tanh", "relu"):
             raise ValueError(f"nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
-        self.input_size = input_size
-        self.hidden_size = hidden_size
-        self.num_layers = num_layers
+        super().__init__(input_size, hidden_size, num_layers, bias, blocks=1)
         self.nonlinearity = nonlinearity
-        self.bias = bias
-        for layer in range(num_layers):
-            layer_input = input_size if layer == 0 else hidden_size
-            self.register_parameter(f"weight_ih_l{layer}", nn.Parameter(torch.empty(hidden_size, layer_input)))
-            self.register_parameter(f"weight_hh_l{layer}", nn.Parameter(torch.empty(hidden_size, hidden_size)))
-            if bias:
-                self.register_parameter(f"bias_ih_l{layer}", nn.Parameter(torch.empty(hidden_size)))
-                self.register_parameter(f"bias_hh_l{layer}", nn.Parameter(torch.empty(hidden_size)))
-        self.reset_parameters()
-
-    def reset_parameters(self) -> None:
-        """Uniform in ``[-1/sqrt(H), 1/sqrt(H)]``, PyTorch's initialisation for RNNs."""
-        bound = 1.0 / math.sqrt(self.hidden_size)
-        for weight in self.parameters():
-            nn.init.uniform_(weight, -bound, bound)
-
-    def layer_parameters(self, layer: int) -> tuple[torch.Tensor, ...]:
-        """``(weight_ih, weight_hh, bias_ih, bias_hh)`` of one layer (biases ``None`` if absent)."""
-        get = lambda name: getattr(self, f"{name}_l{layer}", None)  # noqa: E731
-        return get("weight_ih"), get("weight_hh"), get("bias_ih"), get("bias_hh")
 
     def forward(self, x: torch.Tensor, h0: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
         if x.dim() != 3 or x.shape[2] != self.input_size:

@@ -1,0 +1,70 @@
+"""What the course's RNN, GRU and LSTM modules share: a stack of layers with PyTorch's parameters.
+
+Layer ``l`` of a stack owns ``weight_ih_l{l}`` of shape ``(B H, D_l)``,
+``weight_hh_l{l}`` of shape ``(B H, H)`` and, with ``bias=True``,
+``bias_ih_l{l}`` and ``bias_hh_l{l}`` of shape ``(B H,)``, where ``B`` is the
+number of blocks stacked in one matrix (1 for the vanilla RNN, 3 for the GRU's
+``r, z, n``, 4 for the LSTM's ``i, f, g, o``) and ``D_l`` is ``D`` for the first
+layer and ``H`` above it. These are exactly the names, shapes and order of
+``torch.nn.RNN``, ``torch.nn.GRU`` and ``torch.nn.LSTM``, so state dicts copy
+between the two in both directions.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+
+__all__ = ["LayerStack", "check_positive_int"]
+
+
+def check_positive_int(name: str, value) -> None:
+    """Raise ``ValueError`` unless ``value`` is a positive ``int`` (a ``bool`` is not one)."""
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+
+
+class LayerStack(nn.Module):
+    """The parameters of ``L`` stacked recurrent layers of ``blocks`` blocks each; no forward pass.
+
+    Args:
+        input_size: ``D``, features per time step.
+        hidden_size: ``H``, units per layer.
+        num_layers: ``L``.
+        bias: whether the layers have ``bias_ih`` and ``bias_hh``.
+        blocks: ``B``, the blocks stacked in each weight matrix.
+
+    Raises:
+        ValueError: if a size is not a positive integer.
+    """
+
+    def __init__(self, input_size: int, hidden_size: int, num_layers: int, bias: bool, blocks: int) -> None:
+        super().__init__()
+        for name, value in (("input_size", input_size), ("hidden_size", hidden_size), ("num_layers", num_layers)):
+            check_positive_int(name, value)
+        self.input_size = input_size
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.bias = bias
+        rows = blocks * hidden_size
+        for layer in range(num_layers):
+            layer_input = input_size if layer == 0 else hidden_size
+            self.register_parameter(f"weight_ih_l{layer}", nn.Parameter(torch.empty(rows, layer_input)))
+            self.register_parameter(f"weight_hh_l{layer}", nn.Parameter(torch.empty(rows, hidden_size)))
+            if bias:
+                self.register_parameter(f"bias_ih_l{layer}", nn.Parameter(torch.empty(rows)))
+                self.register_parameter(f"bias_hh_l{layer}", nn.Parameter(torch.empty(rows)))
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Uniform in ``[-1/sqrt(H), 1/sqrt(H)]``, PyTorch's initialisation of all three recurrent layers."""
+        bound = 1.0 / math.sqrt(self.hidden_size)
+        for weight in self.parameters():
+            nn.init.uniform_(weight, -bound, bound)
+
+    def layer_parameters(self, layer: int) -> tuple[torch.Tensor, ...]:
+        """``(weight_ih, weight_hh, bias_ih, bias_hh)`` of one layer (biases ``None`` if absent)."""
+        get = lambda name: getattr(self, f"{name}_l{layer}", None)  # noqa: E731
+        return get("weight_ih"), get("weight_hh"), get("bias_ih"), get("bias_hh")
