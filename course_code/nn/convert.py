@@ -1,7 +1,11 @@
-"""Copy one RNN layer's weights between NumPy arrays and a torch module.
+"""Copy one recurrent layer's weights between NumPy arrays and a torch module.
 
-Works with :class:`course_code.nn.VanillaRNN` and with ``torch.nn.RNN``, which
-share parameter names. NumPy's single bias ``b_h`` is the sum of PyTorch's two
+:func:`layer_arrays` and :func:`fill_layer` read and write the four parameters
+that ``torch.nn.RNN``, ``torch.nn.GRU``, ``torch.nn.LSTM`` and the course's
+modules share (``weight_ih_l{l}``, ``weight_hh_l{l}``, ``bias_ih_l{l}``,
+``bias_hh_l{l}``); each model names the NumPy side its own way.
+
+For the vanilla RNN, NumPy's single bias ``b_h`` is the sum of PyTorch's two
 biases, ``bias_ih + bias_hh``: only the sum enters the equations.
 """
 
@@ -11,19 +15,49 @@ import numpy as np
 import torch
 from torch import nn
 
-__all__ = ["rnn_layer_from_numpy", "rnn_layer_to_numpy"]
+__all__ = ["fill_layer", "layer_arrays", "rnn_layer_from_numpy", "rnn_layer_to_numpy"]
+
+
+def layer_arrays(module: nn.Module, layer: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Copies of one layer's ``(weight_ih, weight_hh, bias_ih, bias_hh)`` as NumPy arrays.
+
+    The biases are zeros of the right shape for a module built with ``bias=False``.
+    """
+    get = lambda name: getattr(module, f"{name}_l{layer}").detach().cpu().numpy().copy()  # noqa: E731
+    weight_ih, weight_hh = get("weight_ih"), get("weight_hh")
+    if getattr(module, "bias", True) is False:
+        zeros = np.zeros(weight_hh.shape[0], dtype=weight_hh.dtype)
+        return weight_ih, weight_hh, zeros, zeros.copy()
+    return weight_ih, weight_hh, get("bias_ih"), get("bias_hh")
+
+
+@torch.no_grad()
+def fill_layer(module: nn.Module, layer: int, arrays: list[tuple[str, str, np.ndarray]]) -> None:
+    """Copy NumPy arrays into one layer's parameters, in place.
+
+    Args:
+        module: a module with PyTorch's recurrent parameter names.
+        layer: which layer.
+        arrays: ``(torch name, NumPy name, array)`` triples, e.g.
+            ``("weight_hh", "W_hh", W_hh)``; the NumPy name is used in errors.
+
+    Raises:
+        ValueError: if an array's shape differs from its parameter's.
+    """
+    for torch_name, numpy_name, array in arrays:
+        target = getattr(module, f"{torch_name}_l{layer}")
+        if tuple(np.shape(array)) != tuple(target.shape):
+            raise ValueError(
+                f"{numpy_name} must have shape {tuple(target.shape)} to fill {torch_name}_l{layer}, "
+                f"got {tuple(np.shape(array))}"
+            )
+        target.copy_(torch.as_tensor(np.asarray(array), dtype=target.dtype))
 
 
 def rnn_layer_to_numpy(module: nn.Module, layer: int = 0) -> dict[str, np.ndarray]:
     """Return ``{"W_xh": (H, D), "W_hh": (H, H), "b_h": (H,)}`` for one layer of ``module``."""
-    get = lambda name: getattr(module, f"{name}_l{layer}")  # noqa: E731
-    W_xh = get("weight_ih").detach().cpu().numpy().copy()
-    W_hh = get("weight_hh").detach().cpu().numpy().copy()
-    if getattr(module, "bias", True) is False:
-        b_h = np.zeros(W_hh.shape[0], dtype=W_hh.dtype)
-    else:
-        b_h = (get("bias_ih") + get("bias_hh")).detach().cpu().numpy().copy()
-    return {"W_xh": W_xh, "W_hh": W_hh, "b_h": b_h}
+    W_xh, W_hh, b_ih, b_hh = layer_arrays(module, layer)
+    return {"W_xh": W_xh, "W_hh": W_hh, "b_h": b_ih + b_hh}
 
 
 @torch.no_grad()
@@ -35,17 +69,8 @@ def rnn_layer_from_numpy(module: nn.Module, W_xh: np.ndarray, W_hh: np.ndarray, 
     Raises:
         ValueError: if a shape differs from the module's parameter of that name.
     """
-    get = lambda name: getattr(module, f"{name}_l{layer}")  # noqa: E731
-    pairs = [("weight_ih", "W_xh", W_xh), ("weight_hh", "W_hh", W_hh)]
-    if getattr(module, "bias", True):
-        pairs.append(("bias_ih", "b_h", b_h))
-    for torch_name, numpy_name, array in pairs:
-        target = get(torch_name)
-        if tuple(np.shape(array)) != tuple(target.shape):
-            raise ValueError(
-                f"{numpy_name} must have shape {tuple(target.shape)} to fill {torch_name}_l{layer}, "
-                f"got {tuple(np.shape(array))}"
-            )
-        target.copy_(torch.as_tensor(np.asarray(array), dtype=target.dtype))
-    if getattr(module, "bias", True):
-        get("bias_hh").zero_()
+    arrays = [("weight_ih", "W_xh", W_xh), ("weight_hh", "W_hh", W_hh)]
+    has_bias = getattr(module, "bias", True)
+    fill_layer(module, layer, arrays + ([("bias_ih", "b_h", b_h)] if has_bias else []))
+    if has_bias:
+        getattr(module, f"bias_hh_l{layer}").zero_()

@@ -26,6 +26,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from course_code.nn.convert import fill_layer, layer_arrays
 from course_code.nn.layer_stack import LayerStack
 
 from course_code.nn.lstm import _script
@@ -146,15 +147,7 @@ def gru_layer_to_numpy(module: nn.Module, layer: int = 0) -> dict[str, np.ndarra
     Works with :class:`ScratchGRU` and ``torch.nn.GRU``; biases are zeros for a
     module without them. The result feeds :func:`course_code.scratch.gru.gru_forward`.
     """
-    get = lambda name: getattr(module, f"{name}_l{layer}")  # noqa: E731
-    W_x = get("weight_ih").detach().cpu().numpy().copy()
-    W_h = get("weight_hh").detach().cpu().numpy().copy()
-    if getattr(module, "bias", True) is False:
-        b_x = np.zeros(W_h.shape[0], dtype=W_h.dtype)
-        b_h = np.zeros(W_h.shape[0], dtype=W_h.dtype)
-    else:
-        b_x = get("bias_ih").detach().cpu().numpy().copy()
-        b_h = get("bias_hh").detach().cpu().numpy().copy()
+    W_x, W_h, b_x, b_h = layer_arrays(module, layer)
     return {"W_x": W_x, "W_h": W_h, "b_x": b_x, "b_h": b_h}
 
 
@@ -167,15 +160,7 @@ def gru_layer_from_numpy(
     Raises:
         ValueError: if a shape differs from the module's parameter of that name.
     """
-    get = lambda name: getattr(module, f"{name}_l{layer}")  # noqa: E731
-    pairs = [("weight_ih", "W_x", W_x), ("weight_hh", "W_h", W_h)]
+    arrays = [("weight_ih", "W_x", W_x), ("weight_hh", "W_h", W_h)]
     if getattr(module, "bias", True):
-        pairs += [("bias_ih", "b_x", b_x), ("bias_hh", "b_h", b_h)]
-    for torch_name, numpy_name, array in pairs:
-        target = get(torch_name)
-        if tuple(np.shape(array)) != tuple(target.shape):
-            raise ValueError(
-                f"{numpy_name} must have shape {tuple(target.shape)} to fill {torch_name}_l{layer}, "
-                f"got {tuple(np.shape(array))}"
-            )
-        target.copy_(torch.as_tensor(np.asarray(array), dtype=target.dtype))
+        arrays += [("bias_ih", "b_x", b_x), ("bias_hh", "b_h", b_h)]
+    fill_layer(module, layer, arrays)

@@ -32,6 +32,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from course_code.nn.convert import fill_layer, layer_arrays
 from course_code.nn.layer_stack import LayerStack
 
 __all__ = [
@@ -298,14 +299,8 @@ def lstm_layer_to_numpy(module: nn.Module, layer: int = 0) -> dict[str, np.ndarr
     Works with :class:`ScratchLSTM` and ``torch.nn.LSTM``. ``b`` is ``bias_ih + bias_hh``
     (zeros without biases). The result feeds :func:`course_code.scratch.lstm.lstm_forward`.
     """
-    get = lambda name: getattr(module, f"{name}_l{layer}")  # noqa: E731
-    W_x = get("weight_ih").detach().cpu().numpy().copy()
-    W_h = get("weight_hh").detach().cpu().numpy().copy()
-    if getattr(module, "bias", True) is False:
-        b = np.zeros(W_h.shape[0], dtype=W_h.dtype)
-    else:
-        b = (get("bias_ih") + get("bias_hh")).detach().cpu().numpy().copy()
-    return {"W_x": W_x, "W_h": W_h, "b": b}
+    W_x, W_h, b_ih, b_hh = layer_arrays(module, layer)
+    return {"W_x": W_x, "W_h": W_h, "b": b_ih + b_hh}
 
 
 @torch.no_grad()
@@ -315,17 +310,8 @@ def lstm_layer_from_numpy(module: nn.Module, W_x: np.ndarray, W_h: np.ndarray, b
     Raises:
         ValueError: if a shape differs from the module's parameter of that name.
     """
-    get = lambda name: getattr(module, f"{name}_l{layer}")  # noqa: E731
-    pairs = [("weight_ih", "W_x", W_x), ("weight_hh", "W_h", W_h)]
-    if getattr(module, "bias", True):
-        pairs.append(("bias_ih", "b", b))
-    for torch_name, numpy_name, array in pairs:
-        target = get(torch_name)
-        if tuple(np.shape(array)) != tuple(target.shape):
-            raise ValueError(
-                f"{numpy_name} must have shape {tuple(target.shape)} to fill {torch_name}_l{layer}, "
-                f"got {tuple(np.shape(array))}"
-            )
-        target.copy_(torch.as_tensor(np.asarray(array), dtype=target.dtype))
-    if getattr(module, "bias", True):
-        get("bias_hh").zero_()
+    arrays = [("weight_ih", "W_x", W_x), ("weight_hh", "W_h", W_h)]
+    has_bias = getattr(module, "bias", True)
+    fill_layer(module, layer, arrays + ([("bias_ih", "b", b)] if has_bias else []))
+    if has_bias:
+        getattr(module, f"bias_hh_l{layer}").zero_()
