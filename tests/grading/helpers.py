@@ -8,10 +8,12 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from course_code.grading.grade import grade_notebook
 from course_code.grading.runner import Limits
+from course_code.grading.sets import get_set
 
 REPO = Path(__file__).resolve().parents[2]
 SOURCE = REPO / "exercises" / "source" / "rnn_forward.ipynb"
@@ -112,3 +114,31 @@ def executed_source(name: str):
 def cell_text(cell) -> str:
     """Everything a code cell printed to its streams."""
     return "".join(o.get("text", "") for o in cell.outputs)
+
+
+# ---- known bugs -------------------------------------------------------------------------------
+
+
+def assert_recognised(set_name: str, question: str, result, bug: str, full_marks: float) -> None:
+    """A wrong answer's result: below full marks, named as the known ``bug``, with that bug's hint."""
+    assert result.points < full_marks, result.message
+    assert result.status in {"partial", "failed"}
+    assert bug in result.message
+    hint = next(b.hint for b in get_set(set_name).question(question).known_bugs if b.name == bug)
+    assert any(hint in t.hint for t in result.tests if not t.passed)
+
+
+def unexercised_bugs(set_name: str, mutants) -> set[tuple[str, str]]:
+    """The ``(question, bug)`` pairs of a set that no ``(question, answer, bug)`` mutant exercises."""
+    exercised = {(question, bug) for question, _, bug in mutants}
+    return {(q.name, b.name) for q in get_set(set_name).questions for b in q.known_bugs} - exercised
+
+
+def same_output(a, b) -> bool:
+    """Whether two results (arrays, numbers, or tuples of them) agree to the grader's tolerance."""
+    if isinstance(a, tuple) != isinstance(b, tuple):
+        return False
+    if isinstance(a, tuple):
+        return len(a) == len(b) and all(same_output(x, y) for x, y in zip(a, b))
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return a.shape == b.shape and bool(np.allclose(a, b, rtol=1e-6, atol=1e-8, equal_nan=True))

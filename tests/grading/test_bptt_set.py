@@ -23,7 +23,7 @@ from course_code.grading.runner import Limits
 from course_code.grading.sets import get_set
 from course_code.grading.sets.bptt import NUMERICAL_TOLERANCE
 
-from .helpers import REPO
+from .helpers import REPO, assert_recognised, same_output, unexercised_bugs
 
 SOURCE = REPO / "exercises" / "source" / "bptt.ipynb"
 STUDENT = REPO / "exercises" / "bptt.ipynb"
@@ -124,25 +124,11 @@ def _known_hints(question: str) -> dict[str, str]:
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the naive softmax overflows on purpose
 @pytest.mark.parametrize("question, body, bug", BUGS, ids=[f"{q}: {b}" for q, _, b in BUGS])
 def test_known_bug_loses_points_and_gets_its_hint(question, body, bug):
-    result = run_checks(question, _define(question, body))
-    assert result.points < FULL_MARKS[question]
-    assert result.status in {"partial", "failed"}
-    assert bug in result.message
-    hint = _known_hints(question)[bug]
-    assert any(hint in t.hint for t in result.tests if not t.passed)
+    assert_recognised("bptt", question, run_checks(question, _define(question, body)), bug, FULL_MARKS[question])
 
 
 def test_every_known_bug_is_exercised_by_a_student_style_mutant():
-    exercised = {(q, b) for q, _, b in BUGS}
-    declared = {(q.name, b.name) for q in get_set("bptt").questions for b in q.known_bugs}
-    assert declared - exercised == set()
-
-
-def _same(a, b) -> bool:
-    if isinstance(a, tuple):
-        return isinstance(b, tuple) and len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    return a.shape == b.shape and np.allclose(a, b, equal_nan=True)
+    assert unexercised_bugs("bptt", BUGS) == set()
 
 
 def test_every_known_bug_differs_from_the_reference_on_most_cases():
@@ -157,7 +143,7 @@ def test_every_known_bug_differs_from_the_reference_on_most_cases():
                     except Exception:
                         differs += 1
                         continue
-                differs += not _same(wrong, question.reference(*case.args))
+                differs += not same_output(wrong, question.reference(*case.args))
             assert differs >= 1, f"{question.name}: {bug.name} is never distinguishable"
 
 

@@ -16,7 +16,6 @@ import json
 import re
 
 import nbformat
-import numpy as np
 import pytest
 
 from course_code.grading.grade import grade_notebook
@@ -24,7 +23,7 @@ from course_code.grading.notebook import notebook_text, student_version
 from course_code.grading.runner import Limits
 from course_code.grading.sets import SETS
 
-from .helpers import cell_text, code_sources, executed_source, set_notebooks, sha256, solution_only_lines
+from .helpers import cell_text, code_sources, executed_source, same_output, set_notebooks, sha256, solution_only_lines
 
 LIMITS = Limits(timeout_seconds=10.0)
 SET_NAMES = sorted(SETS)
@@ -111,15 +110,6 @@ def test_executed_solution_notebook_passes_every_check_cell(name):
         assert all(o.output_type == "stream" for o in cell.outputs)
 
 
-def _same(a, b) -> bool:
-    if isinstance(a, tuple) != isinstance(b, tuple):
-        return False
-    if isinstance(a, tuple):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    return a.shape == b.shape and bool(np.allclose(a, b, rtol=1e-6, atol=1e-8, equal_nan=True))
-
-
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")  # some known bugs overflow on purpose
 @pytest.mark.parametrize("name", SET_NAMES)
 def test_every_known_bug_differs_from_the_reference_on_some_case(name):
@@ -134,5 +124,5 @@ def test_every_known_bug_differs_from_the_reference_on_some_case(name):
                 except Exception:
                     differs += 1  # a bug that raises is told apart by its error
                     continue
-                differs += not _same(wrong, want)
+                differs += not same_output(wrong, want)
             assert differs, f"{name}/{question.name}: known bug {bug.name!r} equals the reference on every case"

@@ -19,7 +19,7 @@ from course_code.grading.grade import grade_notebook
 from course_code.grading.runner import Limits
 from course_code.grading.sets import get_set
 
-from .helpers import REPO
+from .helpers import REPO, assert_recognised, same_output, unexercised_bugs
 
 SOURCE = REPO / "exercises" / "source" / "gates.ipynb"
 STUDENT = REPO / "exercises" / "gates.ipynb"
@@ -109,18 +109,9 @@ def _define(question: str, body: str):
     return namespace[question]
 
 
-def _known_hints(question: str) -> dict[str, str]:
-    return {b.name: b.hint for b in get_set("gates").question(question).known_bugs}
-
-
 @pytest.mark.parametrize("question, body, bug", BUGS, ids=[f"{q}: {b}" for q, _, b in BUGS])
 def test_known_bug_loses_points_and_gets_its_hint(question, body, bug):
-    result = run_checks(question, _define(question, body))
-    assert result.points < FULL_MARKS[question]
-    assert result.status in {"partial", "failed"}
-    assert bug in result.message
-    hint = _known_hints(question)[bug]
-    assert any(hint in t.hint for t in result.tests if not t.passed)
+    assert_recognised("gates", question, run_checks(question, _define(question, body)), bug, FULL_MARKS[question])
 
 
 def test_the_student_style_correct_answers_pass():
@@ -130,23 +121,14 @@ def test_the_student_style_correct_answers_pass():
 
 
 def test_every_known_bug_is_exercised_by_a_student_style_mutant():
-    exercised = {(q, b) for q, _, b in BUGS}
-    declared = {(q.name, b.name) for q in get_set("gates").questions for b in q.known_bugs}
-    assert declared - exercised == set()
-
-
-def _same(a, b) -> bool:
-    if isinstance(a, tuple):
-        return isinstance(b, tuple) and len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    return a.shape == b.shape and np.allclose(a, b, equal_nan=True)
+    assert unexercised_bugs("gates", BUGS) == set()
 
 
 def test_every_known_bug_differs_from_the_reference_on_most_cases():
     for question in get_set("gates").questions:
         cases = question.make_cases()
         for bug in question.known_bugs:
-            differs = sum(not _same(bug.compute(*[a.copy() for a in case.args]), question.reference(*case.args))
+            differs = sum(not same_output(bug.compute(*[a.copy() for a in case.args]), question.reference(*case.args))
                           for case in cases)
             assert differs >= len(cases) - 1, f"{question.name}: {bug.name} differs on {differs} of {len(cases)}"
 

@@ -21,7 +21,7 @@ from course_code.grading.sets import get_set
 from course_code.scratch.clipping import clip_by_global_norm as course_clip
 from course_code.scratch.jacobians import gradient_fate, hidden_jacobian_norms
 
-from .helpers import REPO
+from .helpers import REPO, assert_recognised, unexercised_bugs
 
 SOURCE = REPO / "exercises" / "source" / "gradients.ipynb"
 STUDENT = REPO / "exercises" / "gradients.ipynb"
@@ -106,25 +106,14 @@ def _define(question: str, body: str):
     return namespace[question]
 
 
-def _known_hints(question: str) -> dict[str, str]:
-    return {b.name: b.hint for b in get_set("gradients").question(question).known_bugs}
-
-
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")  # 0 / 0 on purpose
 @pytest.mark.parametrize("question, body, bug", BUGS, ids=[f"{q}: {b}" for q, _, b in BUGS])
 def test_known_bug_loses_points_and_gets_its_hint(question, body, bug):
-    result = run_checks(question, _define(question, body))
-    assert result.points < FULL_MARKS[question]
-    assert result.status in {"partial", "failed"}
-    assert bug in result.message
-    hint = _known_hints(question)[bug]
-    assert any(hint in t.hint for t in result.tests if not t.passed)
+    assert_recognised("gradients", question, run_checks(question, _define(question, body)), bug, FULL_MARKS[question])
 
 
 def test_every_known_bug_is_exercised_by_a_student_style_mutant():
-    exercised = {(q, b) for q, _, b in BUGS}
-    declared = {(q.name, b.name) for q in get_set("gradients").questions for b in q.known_bugs}
-    assert declared - exercised == set()
+    assert unexercised_bugs("gradients", BUGS) == set()
 
 
 @pytest.mark.parametrize("question", [CLIP, JAC, FATE])

@@ -18,7 +18,7 @@ from course_code.grading.runner import Limits
 from course_code.grading.sets import get_set
 from course_code.grading.sets.sampling import MARGIN, _generate
 
-from .helpers import REPO, cell_text, executed_source
+from .helpers import REPO, assert_recognised, cell_text, executed_source, unexercised_bugs
 
 SOURCE = REPO / "exercises" / "source" / "sampling.ipynb"
 STUDENT = REPO / "exercises" / "sampling.ipynb"
@@ -93,23 +93,14 @@ def _define(source: str):
     return namespace[re.search(r"^def (\w+)\(", source, re.MULTILINE).group(1)]
 
 
-def _known_hints(question: str) -> dict[str, str]:
-    return {bug.name: bug.hint for bug in next(q for q in get_set("sampling").questions if q.name == question).known_bugs}
-
-
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the naive softmax overflows on purpose
 @pytest.mark.parametrize("question, source, bug", BUGS, ids=[f"{q}: {b}" for q, _, b in BUGS])
 def test_known_bug_loses_points_and_gets_its_hint(question, source, bug):
-    result = run_checks(question, _define(source))
-    assert result.points < FULL_MARKS[question], result.message
-    assert bug in result.message
-    assert any(t.hint == _known_hints(question)[bug] for t in result.tests if not t.passed)
+    assert_recognised("sampling", question, run_checks(question, _define(source)), bug, FULL_MARKS[question])
 
 
 def test_every_known_bug_is_exercised_by_a_student_style_mutant():
-    for question in FULL_MARKS:
-        named = {bug for q, _, bug in BUGS if q == question}
-        assert set(_known_hints(question)) - {"u not paired with its row"} <= named
+    assert unexercised_bugs("sampling", BUGS) == {("inverse_cdf_sample", "u not paired with its row")}
 
 
 def test_a_row_slip_in_the_uniforms_is_caught_where_n_equals_v():

@@ -17,7 +17,7 @@ from course_code.grading import run_checks
 from course_code.grading.runner import Limits
 from course_code.grading.sets import get_set
 
-from .helpers import REPO, cell_text, code_sources, executed_source
+from .helpers import REPO, assert_recognised, cell_text, code_sources, executed_source, unexercised_bugs
 
 SOURCE = REPO / "exercises" / "source" / "seq2seq.ipynb"
 STUDENT = REPO / "exercises" / "seq2seq.ipynb"
@@ -95,22 +95,14 @@ def _define(source: str):
     return namespace[re.search(r"^def (\w+)\(", source, re.MULTILINE).group(1)]
 
 
-def _known_hints(question: str) -> dict[str, str]:
-    return {bug.name: bug.hint for bug in next(q for q in get_set("seq2seq").questions if q.name == question).known_bugs}
-
-
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")
 @pytest.mark.parametrize("question, source, bug", BUGS, ids=[f"{q}: {b}" for q, _, b in BUGS])
 def test_known_bug_loses_points_and_gets_its_hint(question, source, bug):
-    result = run_checks(question, _define(source))
-    assert result.points < FULL_MARKS[question], result.message
-    assert bug in result.message
-    assert any(t.hint == _known_hints(question)[bug] for t in result.tests if not t.passed)
+    assert_recognised("seq2seq", question, run_checks(question, _define(source)), bug, FULL_MARKS[question])
 
 
 def test_every_known_bug_is_exercised_by_a_student_style_mutant():
-    for question in FULL_MARKS:
-        assert set(_known_hints(question)) == {bug for q, _, bug in BUGS if q == question}
+    assert unexercised_bugs("seq2seq", BUGS) == set()
 
 
 @pytest.mark.parametrize("source", [_greedy(), GOOD_SCORES, _context(),
