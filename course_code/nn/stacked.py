@@ -26,15 +26,13 @@ sequence alone. Without ``lengths`` the layers use the fast loops of
 
 from __future__ import annotations
 
-import math
-
 import torch
-from torch import nn
 from torch.nn import functional as F
 
 from course_code.nn.bidirectional import bidirectional as run_both_directions
 from course_code.nn.bidirectional import steps_mask
 from course_code.nn.gru import gru_cell, gru_recurrence
+from course_code.nn.layer_stack import LayerStack
 from course_code.nn.lstm import lstm_cell, lstm_recurrence
 from course_code.nn.rnn import rnn_cell
 
@@ -100,7 +98,7 @@ def run_layer(mode: str, x, state, params, lengths=None, nonlinearity: str = "ta
     return torch.stack(outputs, dim=1), h
 
 
-class StackedRNN(nn.Module):
+class StackedRNN(LayerStack):
     """``L`` recurrent layers, one or two directions each, batch-first, equal to ``torch.nn.RNN/GRU/LSTM``.
 
     Args:
@@ -134,45 +132,14 @@ class StackedRNN(nn.Module):
         nonlinearity: str = "tanh",
         bias: bool = True,
     ) -> None:
-        super().__init__()
         if mode not in GATE_BLOCKS:
             raise ValueError(f"mode must be one of {sorted(GATE_BLOCKS)}, got {mode!r}")
-        for name, value in (("input_size", input_size), ("hidden_size", hidden_size), ("num_layers", num_layers)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be a positive integer, got {value!r}")
         if not 0.0 <= dropout <= 1.0:
             raise ValueError(f"dropout must be a probability in [0, 1], got {dropout!r}")
         if nonlinearity not in ("tanh", "relu") or (mode != "rnn" and nonlinearity != "tanh"):
             raise ValueError(f"nonlinearity must be 'tanh' (or 'relu' for mode='rnn'), got {nonlinearity!r}")
-        self.mode, self.input_size, self.hidden_size = mode, input_size, hidden_size
-        self.num_layers, self.bidirectional, self.dropout = num_layers, bidirectional, float(dropout)
-        self.nonlinearity, self.bias = nonlinearity, bias
-        self.suffixes = ("", "_reverse") if bidirectional else ("",)
-        rows = GATE_BLOCKS[mode] * hidden_size
-        for layer in range(num_layers):
-            layer_input = input_size if layer == 0 else hidden_size * len(self.suffixes)
-            for suffix in self.suffixes:
-                name = f"l{layer}{suffix}"
-                self.register_parameter(f"weight_ih_{name}", nn.Parameter(torch.empty(rows, layer_input)))
-                self.register_parameter(f"weight_hh_{name}", nn.Parameter(torch.empty(rows, hidden_size)))
-                if bias:
-                    self.register_parameter(f"bias_ih_{name}", nn.Parameter(torch.empty(rows)))
-                    self.register_parameter(f"bias_hh_{name}", nn.Parameter(torch.empty(rows)))
-        self.reset_parameters()
-
-    def reset_parameters(self) -> None:
-        """Uniform in ``[-1/sqrt(H), 1/sqrt(H)]``, PyTorch's initialisation for recurrent layers."""
-        bound = 1.0 / math.sqrt(self.hidden_size)
-        for weight in self.parameters():
-            nn.init.uniform_(weight, -bound, bound)
-
-    def layer_parameters(self, layer: int, suffix: str = "") -> tuple:
-        """``(weight_ih, weight_hh, bias_ih, bias_hh)`` of one layer and direction.
-
-        ``suffix`` is ``""`` for the forward direction and ``"_reverse"`` for the backward one.
-        """
-        return tuple(getattr(self, f"{name}_l{layer}{suffix}", None)
-                     for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"))
+        super().__init__(input_size, hidden_size, num_layers, bias, GATE_BLOCKS[mode], bidirectional)
+        self.mode, self.dropout, self.nonlinearity = mode, float(dropout), nonlinearity
 
     def _initial_states(self, x, state):
         rows = (self.num_layers * len(self.suffixes), x.shape[0], self.hidden_size)
