@@ -24,6 +24,7 @@ from typing import NamedTuple
 import numpy as np
 
 from course_code.scratch.activations import ACTIVATIONS
+from course_code.scratch.initialisation import uniform_drawer
 from course_code.shapes import check_float_dtype, check_shape
 
 __all__ = [
@@ -78,14 +79,7 @@ def init_rnn_params(
         rng: the source of randomness, e.g. ``np.random.default_rng(0)``.
         dtype: floating-point dtype of every array.
     """
-    for name, value in (("input_size", input_size), ("hidden_size", hidden_size), ("output_size", output_size)):
-        if not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    bound = 1.0 / np.sqrt(hidden_size)
-
-    def draw(*shape):
-        return rng.uniform(-bound, bound, size=shape).astype(dtype)
-
+    draw = uniform_drawer(hidden_size, rng, dtype, input_size=input_size, output_size=output_size)
     return RNNParams(
         W_xh=draw(hidden_size, input_size),
         W_hh=draw(hidden_size, hidden_size),
