@@ -1,13 +1,20 @@
-"""Seeding, so that every number a notebook prints is the same on every run."""
+"""Seeding, so that every number a notebook prints is the same on every run.
+
+* :func:`seed_everything`: what a notebook calls once at the top.
+* :func:`seeded_init`: a block in which a model's initial weights come from a seed,
+  without touching torch's global generator (what library code uses).
+"""
 
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 import torch
 
-__all__ = ["seed_everything"]
+__all__ = ["seed_everything", "seeded_init"]
 
 
 def seed_everything(seed: int, threads: int = 1) -> np.random.Generator:
@@ -32,3 +39,28 @@ def seed_everything(seed: int, threads: int = 1) -> np.random.Generator:
     torch.manual_seed(seed)
     torch.set_num_threads(threads)
     return np.random.default_rng(seed)
+
+
+@contextmanager
+def seeded_init(seed: int | None) -> Iterator[None]:
+    """Inside this block, torch's random numbers come from ``seed``; outside, nothing changes.
+
+    With ``seed=None`` the block uses the global generator as usual. Layers
+    created inside the block with the same seed, in the same order, get the
+    same initial weights.
+
+    Args:
+        seed: a non-negative integer, or ``None`` for torch's global generator.
+
+    Raises:
+        ValueError: if ``seed`` is not ``None`` and not a non-negative integer
+            (``True`` is not a seed).
+    """
+    if seed is None:
+        yield
+        return
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer or None, got {seed!r}")
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(int(seed))
+        yield

@@ -5,7 +5,7 @@ import torch
 
 from course_code.models.last_state import LastStateRegressor
 from course_code.models.recurrent_regressor import CELLS, HiddenStateOnly, last_state_regressor
-from course_code.models.seeding import seeded_init
+from course_code.reproducibility import seeded_init
 
 
 @pytest.mark.parametrize("cell", CELLS)

@@ -16,7 +16,7 @@ from course_code.models.ngram import (
     uniform_probabilities,
 )
 from course_code.models.sampling import sample, sample_next
-from course_code.models.seeding import seeded_init
+from course_code.reproducibility import seeded_init
 
 __all__ = [
     "CharRNN",

@@ -21,7 +21,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from course_code.models.seeding import seeded_init
+from course_code.reproducibility import seeded_init
 from course_code.nn import VanillaRNN
 
 __all__ = ["CharRNN", "text_cross_entropy"]

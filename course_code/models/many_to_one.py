@@ -11,7 +11,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from course_code.models.seeding import seeded_init
+from course_code.reproducibility import seeded_init
 from course_code.nn import VanillaRNN
 
 __all__ = ["ManyToOneRNN"]

@@ -16,7 +16,7 @@ import torch
 from torch import nn
 
 from course_code.models.last_state import LastStateRegressor
-from course_code.models.seeding import seeded_init
+from course_code.reproducibility import seeded_init
 
 __all__ = ["CELLS", "HiddenStateOnly", "last_state_regressor"]
 

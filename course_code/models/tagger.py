@@ -12,7 +12,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from course_code.models.seeding import seeded_init
+from course_code.reproducibility import seeded_init
 from course_code.nn.stacked import StackedRNN
 
 __all__ = ["SequenceTagger"]
