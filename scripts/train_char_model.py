@@ -2,7 +2,7 @@
 
 The chapter trains this model live for a few epochs; this script runs the very
 same configuration (same seeds, same batches) for longer and stores the result
-in ``data/char_rnn_python_docs.pt``, which the chapter loads. Re-run it with::
+in ``course_code/data/files/char_rnn_python_docs.pt``, which the chapter loads. Re-run it with::
 
     .venv/bin/python scripts/train_char_model.py
 
@@ -36,7 +36,7 @@ CONFIG = {
     "model_seed": 0,
     "batch_seed": 1,
 }
-OUTPUT = Path(__file__).resolve().parents[1] / "data" / "char_rnn_python_docs.pt"
+OUTPUT = Path(__file__).resolve().parents[1] / "course_code" / "data" / "files" / "char_rnn_python_docs.pt"
 
 
 def split_corpus(config: dict):

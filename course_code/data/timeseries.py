@@ -2,7 +2,8 @@
 
 * :func:`load_co2_weekly` and :func:`monthly_means`: the Mauna Loa CO2 record
   (weekly averages, March 1958 to December 2001, public domain), shipped with
-  the course in ``data/mauna_loa_co2_weekly.csv``; see ``data/README.md``.
+  the course as the data file ``mauna_loa_co2_weekly.csv``; see
+  ``course_code/data/files/README.md``.
 * :class:`Standardiser`: subtract a mean and divide by a standard deviation
   measured on the **training part only**, so that nothing about the test
   period leaks into training.
@@ -22,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from course_code.data.files import data_file
 from course_code.data.forecasts import sliding_windows
 from course_code.shapes import check_shape
 
@@ -38,8 +40,8 @@ __all__ = [
     "sine_windows",
 ]
 
-CO2_WEEKLY_CSV = Path(__file__).resolve().parents[2] / "data" / "mauna_loa_co2_weekly.csv"
-"""Where the repository keeps the weekly Mauna Loa CO2 record."""
+CO2_WEEKLY_CSV = data_file("mauna_loa_co2_weekly.csv")
+"""The shipped weekly Mauna Loa CO2 record (a data file of the package)."""
 
 
 def _check_int(name: str, value, smallest: int = 1) -> int:

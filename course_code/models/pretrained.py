@@ -1,7 +1,7 @@
 """The character model that ships with the course, and its weights as NumPy arrays.
 
-``data/char_rnn_python_docs.pt`` is the :class:`~course_code.models.CharRNN`
-trained by ``scripts/train_char_model.py`` (see ``data/README.md``). The
+The shipped data file ``char_rnn_python_docs.pt`` is the :class:`~course_code.models.CharRNN`
+trained by ``scripts/train_char_model.py`` (see ``course_code/data/files/README.md``). The
 chapter on training reads it, and so does the sampling exercise, which runs
 the model with the student's own NumPy code: :func:`char_rnn_to_numpy` gives
 the weights in the course's NumPy names.
@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from course_code.data.files import data_file
 from course_code.data.text import CharVocabulary
 from course_code.models.char_rnn import CharRNN
 from course_code.nn.convert import rnn_layer_to_numpy
@@ -21,7 +22,7 @@ from course_code.training.checkpoint import load_checkpoint
 
 __all__ = ["CHAR_MODEL_PATH", "char_rnn_to_numpy", "load_char_rnn"]
 
-CHAR_MODEL_PATH = Path(__file__).resolve().parents[2] / "data" / "char_rnn_python_docs.pt"
+CHAR_MODEL_PATH = data_file("char_rnn_python_docs.pt")
 
 
 def load_char_rnn(path: str | Path = CHAR_MODEL_PATH) -> tuple[CharRNN, CharVocabulary]:
