@@ -1,9 +1,11 @@
-# The course's commands. On a fresh machine with Python 3.11 and make:
+# The course's commands. On a fresh machine with Python 3.11, 3.12 or 3.13 and make
+# (`make help` lists them all):
 #   make book   build the website into _build/html
 #   make test   run every check: pytest, nbval on every chapter notebook, the strict book build,
 #               then the built website in a real browser (Debian's chromium, installed if missing)
 #   make lab    open JupyterLab on the repository (chapters/ and exercises/)
 # Each creates the environment (.venv) first if it is missing or out of date.
+# Another Python: make PYTHON=python3.12 test (the book's outputs were made with 3.11).
 
 PYTHON ?= python3
 VENV := .venv
@@ -11,18 +13,27 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 CHAPTERS := $(sort $(wildcard chapters/*.ipynb))
 
-.PHONY: help env book test pytest book-strict site-deps site-test lab notebooks constraints clean
+.PHONY: help env book test pytest book-strict site-deps site-test test-pythons lab notebooks constraints clean
 
 help:
-	@echo "make book   build the website into _build/html"
-	@echo "make test   run all tests (pytest, nbval, strict book build, browser test of the site)"
-	@echo "make site-test   the browser test alone, on the site already in _build/html"
-	@echo "make lab    open JupyterLab"
-	@echo "make notebooks   re-execute the chapter notebooks, storing their outputs"
+	@echo "make book          build the website into _build/html"
+	@echo "make test          run all tests (pytest, nbval, strict book build, browser test of the site)"
+	@echo "make lab           open JupyterLab on chapters/ and exercises/ (as root too)"
+	@echo "make site-test     the browser test alone, on the site already in _build/html"
+	@echo "make test-pythons  the torch-free tests on CPython 3.12 and 3.13, where this machine has them"
+	@echo "make notebooks     re-execute the chapter notebooks, storing their outputs"
+	@echo "make constraints   re-pin every dependency to what .venv has now (constraints.txt)"
+	@echo "make env           create or update the environment (.venv) alone"
+	@echo "make clean         remove the built book and the test caches (not .venv)"
+	@echo "Another Python:    make PYTHON=python3.12 ...  (3.11 to 3.13 are supported)"
 
 env: $(INSTALLED)
 
 $(INSTALLED): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if (3, 11) <= v <= (3, 13) else 1)' 2>/dev/null || { \
+		echo "The course needs Python 3.11, 3.12 or 3.13; '$(PYTHON)' is $$($(PYTHON) --version 2>&1)."; \
+		echo "Install one (python.org, Homebrew, pyenv, apt) and run e.g. 'make PYTHON=python3.12 $(MAKECMDGOALS)'."; \
+		exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -c constraints.txt -e ".[dev]"
 	@# Build matplotlib's font cache now, so that no notebook prints "building the font cache".
@@ -59,8 +70,21 @@ site-deps: $(INSTALLED)
 site-test: site-deps
 	$(BIN)/python -m pytest -m site tests/site
 
+# As root (Docker, Codespaces, CI images) Jupyter refuses to start without --allow-root, and
+# there is usually no browser to open: it then prints the address to open instead.
 lab: $(INSTALLED)
-	$(BIN)/jupyter lab --notebook-dir=.
+	@if [ "$$(id -u)" = "0" ]; then \
+		echo "make lab: running as root, so JupyterLab starts with --allow-root --no-browser;"; \
+		echo "open the http://127.0.0.1:8888/lab?token=... address it prints below."; \
+		$(BIN)/jupyter lab --notebook-dir=. --allow-root --no-browser; \
+	else \
+		$(BIN)/jupyter lab --notebook-dir=.; \
+	fi
+
+# The torch-free tests (NumPy code, data, grader) on CPython 3.12 and 3.13, each in its own
+# .venv-3.X; a version this machine lacks is skipped with a message. CI runs it after make test.
+test-pythons:
+	bash tools/test_pythons.sh 3.12 3.13
 
 # Re-run every chapter notebook and store its outputs (after editing a chapter or course_code).
 notebooks: $(INSTALLED)
@@ -71,4 +95,4 @@ constraints: $(INSTALLED)
 	$(BIN)/python tools/write_constraints.py > constraints.txt
 
 clean:
-	rm -rf _build .pytest_cache
+	rm -rf _build .pytest_cache .jupyter_cache

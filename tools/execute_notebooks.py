@@ -6,7 +6,9 @@ Usage::
 
 Run it after editing a notebook (``make notebooks`` runs it on every chapter).
 Each notebook runs in its own folder with the ``python3`` kernel, and is
-rewritten only if it executed without error.
+rewritten only if it executed without error and its content changed: no
+execution timestamps are recorded and cell ids are kept, so re-running a
+notebook whose outputs did not change leaves its file byte-identical.
 """
 
 from __future__ import annotations
@@ -23,13 +25,16 @@ from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 CELL_TIMEOUT_SECONDS = 120
 
 
-def execute(path: Path) -> float:
-    notebook = nbformat.read(path, as_version=4)
+def execute(path: Path) -> tuple[float, bool]:
+    """Run one notebook in place; return the seconds it took and whether the file changed."""
+    before = path.read_text(encoding="utf-8")
+    notebook = nbformat.reads(before, as_version=4)
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     client = NotebookClient(
         notebook,
         timeout=CELL_TIMEOUT_SECONDS,
         kernel_name="python3",
+        record_timing=False,  # no per-cell timestamps: they would change the file on every run
         resources={"metadata": {"path": str(path.parent)}},
     )
     start = time.perf_counter()
@@ -37,8 +42,13 @@ def execute(path: Path) -> float:
     elapsed = time.perf_counter() - start
     # One stdout block per cell, however the kernel happened to flush it.
     notebook, _ = CoalesceStreamsPreprocessor().preprocess(notebook, {})
-    nbformat.write(notebook, path)
-    return elapsed
+    for cell in notebook.cells:  # timestamps an earlier run may have stored
+        cell.metadata.pop("execution", None)
+    after = nbformat.writes(notebook) + "\n"
+    changed = after != before
+    if changed:
+        path.write_text(after, encoding="utf-8")
+    return elapsed, changed
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,7 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("notebooks", nargs="+", type=Path)
     args = parser.parse_args(argv)
     for path in args.notebooks:
-        print(f"{path}: executed in {execute(path):.1f} s", flush=True)
+        elapsed, changed = execute(path)
+        outcome = "rewritten" if changed else "unchanged"
+        print(f"{path}: executed in {elapsed:.1f} s, {outcome}", flush=True)
     return 0
 
 
