@@ -1,0 +1,52 @@
+"""Seed sweeps on both CPU cores, with results that do not depend on the scheduling.
+
+Each job is one call ``function(*arguments)``; every run must take its seed
+among its arguments and draw all its randomness from it, so the results are
+the same whichever worker runs which job, and in the order of the jobs.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+__all__ = ["run_jobs"]
+
+
+def _single_threaded() -> None:
+    import torch
+
+    torch.set_num_threads(1)
+
+
+def run_jobs(
+    function: Callable[..., Any], jobs: Iterable[Sequence[Any]], processes: int = 2
+) -> list[Any]:
+    """Run ``function(*job)`` for every job on ``processes`` worker processes.
+
+    Workers are started with the ``spawn`` method (safe with torch and in
+    notebooks) and run torch single-threaded. ``function`` must be importable
+    (defined in a module, not in a notebook cell).
+
+    Args:
+        function: a module-level function.
+        jobs: the argument tuples, one per run.
+        processes: worker processes; ``1`` runs the jobs here, one after another.
+
+    Returns:
+        The results, in the order of ``jobs``.
+
+    Raises:
+        ValueError: if ``processes`` is not a positive integer.
+    """
+    if not isinstance(processes, int) or processes < 1:
+        raise ValueError(f"processes must be a positive integer, got {processes!r}")
+    jobs = [tuple(job) for job in jobs]
+    if processes == 1:
+        return [function(*job) for job in jobs]
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(processes, mp_context=context, initializer=_single_threaded) as pool:
+        futures = [pool.submit(function, *job) for job in jobs]
+        return [future.result() for future in futures]
