@@ -11,9 +11,16 @@ from torch.nn import functional as F
 
 from course_code.data.number_words import number_pairs, split_numbers
 from course_code.data.pairs import BOS, EOS, PAD, PairBatches, TokenVocabulary, encode_pairs
-from course_code.models.decoding import beam_search, exact_match, greedy_decode, select_rows, sequence_log_prob
-from course_code.nn.attention_seq2seq import AttentionSeq2Seq
-from course_code.nn.seq2seq import Seq2Seq
+from course_code.models.decoding import (
+    beam_search,
+    exact_match,
+    exact_search,
+    greedy_decode,
+    select_rows,
+    sequence_log_prob,
+)
+from course_code.models.attention_seq2seq import AttentionSeq2Seq
+from course_code.models.seq2seq import Seq2Seq
 from course_code.training import fit
 
 
@@ -84,24 +91,102 @@ def test_scores_are_the_models_log_likelihood_of_the_output(trained):
         assert torch.allclose(sequence_log_prob(model, source, decoded.ids), decoded.log_prob, atol=1e-4)
 
 
-def test_an_exhaustive_beam_finds_the_most_probable_output():
-    """With a beam wider than all V^T outputs, beam search is exact: check against enumeration."""
-    model = Seq2Seq(9, 5, 6, 8, seed=4)  # emittable tokens: <eos>, 3, 4
-    source = _source(N=3)
-    max_len = 3
-    beam = beam_search(model, source, 50, max_len)
+def _finished_candidates(max_len, tokens=(3, 4)):
+    """Every output of at most max_len tokens that ends in <eos>, padded: (M, max_len)."""
     candidates = []
     for length in range(1, max_len + 1):
-        for body in itertools.product((3, 4), repeat=length - 1):
+        for body in itertools.product(tokens, repeat=length - 1):
             candidates.append(list(body) + [EOS])
-    candidates += [list(body) for body in itertools.product((3, 4), repeat=max_len)]  # unfinished at max_len
-    ids = torch.tensor([c + [PAD] * (max_len - len(c)) for c in candidates])
+    return torch.tensor([c + [PAD] * (max_len - len(c)) for c in candidates])
+
+
+def _enumerated_best(model, source, max_len, length_penalty=0.0):
+    """The best finished output of each row by brute force: (scores (N,), ids list)."""
+    ids = _finished_candidates(max_len)
+    lengths = (ids != PAD).sum(1).double()
+    best_scores, best_ids = [], []
     for n in range(source.shape[0]):
         scores = sequence_log_prob(model, source[n : n + 1].expand(len(ids), -1), ids)
-        assert torch.isclose(beam.log_prob[n], scores.max(), atol=1e-5)
-        best = ids[int(scores.argmax())]
-        assert torch.equal(beam.ids[n, : len(best)], best[: beam.ids.shape[1]]) or torch.isclose(
-            scores.max(), scores.topk(2).values[1], atol=1e-6)
+        ranking = scores.double() / lengths**length_penalty
+        best = int(ranking.argmax())
+        best_scores.append(float(scores[best]))
+        best_ids.append([i for i in ids[best].tolist() if i != PAD])
+    return best_scores, best_ids
+
+
+def _rows(ids):
+    return [[i for i in row if i != PAD] for row in ids.tolist()]
+
+
+@pytest.mark.parametrize("seed", [4, 5, 6])
+def test_an_exhaustive_beam_and_exact_search_find_the_most_probable_output(seed):
+    """A beam wider than all outputs, and exact search, against enumeration of every output."""
+    model = Seq2Seq(9, 5, 6, 8, seed=seed)  # emittable tokens: <eos>, 3, 4
+    source = _source(N=3)
+    max_len = 4
+    scores, ids = _enumerated_best(model, source, max_len)
+    beam = beam_search(model, source, 50, max_len)
+    exact, expansions = exact_search(model, source, max_len)
+    for decoded in (beam, exact):
+        assert torch.allclose(decoded.log_prob, torch.tensor(scores), atol=1e-5)
+        assert _rows(decoded.ids) == ids
+    assert (expansions >= 1).all() and (expansions <= 1 + 2 + 4 + 8).all()
+
+
+@pytest.mark.parametrize("alpha", [0.5, 1.0, 2.0])
+def test_length_normalised_exhaustive_beam_matches_enumeration(alpha):
+    model = Seq2Seq(9, 5, 6, 8, seed=7)
+    source = _source(N=3)
+    scores, ids = _enumerated_best(model, source, 4, length_penalty=alpha)
+    beam = beam_search(model, source, 50, 4, length_penalty=alpha)
+    assert _rows(beam.ids) == ids
+    assert torch.allclose(beam.log_prob, torch.tensor(scores), atol=1e-5)
+
+
+def test_a_length_penalty_can_only_lengthen_the_chosen_output():
+    """Dividing by length^alpha favours longer outputs: never a shorter one than alpha = 0."""
+    for seed in range(3):
+        model = Seq2Seq(9, 7, 6, 8, seed=seed)
+        source = _source(N=8, seed=seed)
+        plain = beam_search(model, source, 20, 5)
+        normalised = beam_search(model, source, 20, 5, length_penalty=1.0)
+        assert ((normalised.ids != PAD).sum(1) >= (plain.ids != PAD).sum(1)).all()
+
+
+def test_exact_search_finds_what_greedy_and_beams_find_or_better(trained):
+    model, (source, _, _) = trained
+    exact, expansions = exact_search(model, source, 6)
+    for decoded in (greedy_decode(model, source, 6), beam_search(model, source, 3, 6)):
+        finished = (decoded.ids == EOS).any(1)
+        assert (exact.log_prob[finished] >= decoded.log_prob[finished] - 1e-5).all()
+    assert torch.allclose(sequence_log_prob(model, source, exact.ids), exact.log_prob, atol=1e-4)
+    assert int(expansions.min()) >= 1
+    with pytest.raises(RuntimeError, match="max_expansions"):
+        exact_search(Seq2Seq(9, 7, 6, 8, seed=0), _source(), 6, max_expansions=1)
+
+
+def test_beam_search_returns_an_unfinished_output_only_when_nothing_finished():
+    model = Seq2Seq(9, 7, 6, 8, seed=0)
+    source = _source(N=8)
+    for max_len in (1, 2, 3):
+        beam = beam_search(model, source, 2, max_len)
+        greedy = greedy_decode(model, source, max_len)
+        unfinished = ~(beam.ids == EOS).any(1)
+        # a row without <eos> is one whose beam never had an <eos> among its k best
+        for n in unfinished.nonzero()[:, 0].tolist():
+            assert beam.ids.shape[1] == max_len
+            wide = beam_search(model, source[n : n + 1], 2, max_len)
+            assert torch.equal(wide.ids[0], beam.ids[n, : wide.ids.shape[1]])
+        assert beam.ids.shape[0] == greedy.ids.shape[0]
+
+
+def test_scores_follow_the_models_dtype():
+    model = Seq2Seq(9, 7, 6, 8, seed=0).double()
+    source = _source()
+    assert greedy_decode(model, source, 5).log_prob.dtype == torch.float64
+    assert beam_search(model, source, 2, 5).log_prob.dtype == torch.float64
+    assert exact_search(model, source, 5)[0].log_prob.dtype == torch.float64
+    assert beam_search(Seq2Seq(9, 7, 6, 8, seed=0), source, 2, 5).log_prob.dtype == torch.float32
 
 
 def test_greedy_feeds_back_its_own_predictions_not_the_reference(trained):
@@ -140,5 +225,11 @@ def test_select_rows_and_errors():
         beam_search(model, _source(), 0, 5)
     with pytest.raises(ValueError, match="source must be"):
         greedy_decode(model, torch.zeros(3, dtype=torch.int64), 5)
+    with pytest.raises(TypeError, match="source must be"):
+        beam_search(model, [[3, 4]], 2, 5)
+    with pytest.raises(ValueError, match="length_penalty"):
+        beam_search(model, _source(), 2, 5, length_penalty=-1.0)
+    with pytest.raises(ValueError, match="max_expansions"):
+        exact_search(model, _source(), 5, max_expansions=0)
     with pytest.raises(ValueError, match="predicted and decoder_target"):
         exact_match(torch.zeros(2, 3), torch.zeros(3, 3))

@@ -6,8 +6,8 @@ import pytest
 import torch
 
 from course_code.data.pairs import BOS, PAD
-from course_code.nn.attention_seq2seq import AttentionSeq2Seq
-from course_code.nn.seq2seq import ConditionedDecoder, Encoder, Seq2Seq
+from course_code.models.attention_seq2seq import AttentionSeq2Seq
+from course_code.models.seq2seq import ConditionedDecoder, Encoder, Seq2Seq
 
 V_SRC, V_TGT = 9, 7
 
@@ -104,11 +104,54 @@ def test_errors():
     model = Seq2Seq(V_SRC, V_TGT, 8, 10, seed=0)
     with pytest.raises(ValueError, match="conditioning must be one of"):
         ConditionedDecoder(V_TGT, 5, 4, 6, "output")
-    with pytest.raises(ValueError, match="source must be an integer tensor"):
+    with pytest.raises(TypeError, match="source must be an integer tensor"):
         model.encode(torch.zeros(2, 3))
+    with pytest.raises(TypeError, match="source must be an integer tensor"):
+        model.encode([[3, 4]])
+    with pytest.raises(ValueError, match=r"source must hold ids in \[0, 9\)"):
+        model.encode(torch.tensor([[3, -1]]))
+    with pytest.raises(ValueError, match=r"source must hold ids in \[0, 9\)"):
+        model.encode(torch.tensor([[3, 9]]))
+    with pytest.raises(ValueError, match=r"previous_ids must hold ids in \[0, 7\)"):
+        model.decode_step(torch.tensor([7, 1, 1, 1]), model.encode(_source()))
+    with pytest.raises(TypeError, match="one argument, the pair"):
+        model(_source())
+    with pytest.raises(ValueError, match="same N"):
+        model((_source(), _decoder_input()[:2]))
     with pytest.raises(ValueError, match="at least one token"):
         model.encode(torch.tensor([[4, 5], [PAD, PAD]]))
-    with pytest.raises(ValueError, match="previous_ids must be an integer tensor of shape \\(N,\\)"):
+    with pytest.raises(ValueError, match="previous_ids must have shape \\(N,\\)"):
         model.decode_step(torch.tensor([[1]]), model.encode(_source()))
     with pytest.raises(ValueError, match="context must have shape"):
         model.decoder.initial_state(torch.zeros(2, 3))
+
+
+@pytest.mark.parametrize("build", [
+    lambda: AttentionSeq2Seq(V_SRC, V_TGT, 8, 10, attention_size=0),
+    lambda: Seq2Seq(V_SRC, V_TGT, 0, 10),
+    lambda: Seq2Seq(V_SRC, V_TGT, 8, -2),
+    lambda: Encoder(0, 5, 4),
+])
+def test_sizes_below_one_are_refused(build):
+    with pytest.raises(ValueError, match="must be a positive integer"):
+        build()
+
+
+@pytest.mark.parametrize("build", [
+    lambda: AttentionSeq2Seq(V_SRC, V_TGT, True, 10, 6),
+    lambda: Seq2Seq(V_SRC, V_TGT, 8, 10.0),
+    lambda: AttentionSeq2Seq(V_SRC, V_TGT, 8, 10, 6, encoder=torch.nn.Linear(2, 2)),
+])
+def test_sizes_that_are_not_integers_are_refused(build):
+    with pytest.raises(TypeError):
+        build()
+
+
+def test_attention_model_errors():
+    model = AttentionSeq2Seq(V_SRC, V_TGT, 8, 10, 6, seed=0)
+    with pytest.raises(ValueError, match="same N"):
+        model((_source(), _decoder_input()[:2]))
+    with pytest.raises(ValueError, match="at least one step"):
+        model((_source(), _decoder_input()[:, :0]))
+    with pytest.raises(ValueError, match=r"decoder_input must hold ids in \[0, 7\)"):
+        model((_source(), _decoder_input() + 5))
