@@ -47,6 +47,8 @@ def run_jobs(
     if processes == 1:
         return [function(*job) for job in jobs]
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(processes, mp_context=context, initializer=_single_threaded) as pool:
+    with ProcessPoolExecutor(
+        processes, mp_context=context, initializer=_single_threaded
+    ) as pool:
         futures = [pool.submit(function, *job) for job in jobs]
         return [future.result() for future in futures]

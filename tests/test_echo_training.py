@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 
+from course_code.data.echo import delayed_echo
 from course_code.scratch import init_rnn_params
 from course_code.scratch.echo_training import (
     echo_accuracy_by_step,
@@ -8,7 +9,6 @@ from course_code.scratch.echo_training import (
     targets_inside_window,
     train_echo,
 )
-from course_code.data.echo import delayed_echo
 from course_code.sweeps import run_jobs
 
 

@@ -1,4 +1,4 @@
-"""Truncated BPTT three ways: the NumPy (k1, k2) reference, the one-chunk loop, torch's detach."""
+"""Truncated BPTT three ways: NumPy (k1, k2), the one-chunk loop, torch detach()."""
 
 import numpy as np
 import pytest
@@ -39,7 +39,9 @@ def torch_detached_gradients(params, x, targets, k, reduction="sum"):
         "W_hy": readout.weight.grad,
         "b_y": readout.bias.grad,
     }
-    torch.testing.assert_close(rnn.bias_ih_l0.grad, rnn.bias_hh_l0.grad, rtol=0, atol=1e-14)
+    torch.testing.assert_close(
+        rnn.bias_ih_l0.grad, rnn.bias_hh_l0.grad, rtol=0, atol=1e-14
+    )
     return loss, {name: value.numpy() for name, value in grads.items()}
 
 
@@ -47,11 +49,15 @@ def torch_detached_gradients(params, x, targets, k, reduction="sum"):
 @pytest.mark.parametrize("reduction", ["sum", "mean"])
 def test_detach_every_k_steps_equals_numpy_truncation(k, reduction):
     params, x, targets = problem(T=12)
-    loss, reference = truncated_bptt_gradients(params, x, targets, k, k, reduction=reduction)
+    loss, reference = truncated_bptt_gradients(
+        params, x, targets, k, k, reduction=reduction
+    )
     torch_loss, grads = torch_detached_gradients(params, x, targets, k, reduction)
     assert torch_loss == pytest.approx(loss, rel=1e-12)
     for name in NAMES:
-        np.testing.assert_allclose(grads[name], getattr(reference, name), rtol=0, atol=1e-12)
+        np.testing.assert_allclose(
+            grads[name], getattr(reference, name), rtol=0, atol=1e-12
+        )
 
 
 @pytest.mark.parametrize("k", [1, 2, 3, 4, 6, 12])
@@ -61,7 +67,9 @@ def test_one_chunk_loop_equals_numpy_truncation(k):
     chunked_loss, grads = chunked_bptt_gradients(params, x, targets, k)
     assert chunked_loss == pytest.approx(loss, rel=1e-12)
     for name in NAMES:
-        np.testing.assert_allclose(getattr(grads, name), getattr(reference, name), atol=1e-12)
+        np.testing.assert_allclose(
+            getattr(grads, name), getattr(reference, name), atol=1e-12
+        )
 
 
 def test_truncation_really_drops_terms_and_full_length_restores_them():
@@ -81,7 +89,9 @@ def test_ragged_last_chunk_stops_at_its_own_start():
     _, torch_grads = torch_detached_gradients(params, x, targets, 4)
     _, chunked = chunked_bptt_gradients(params, x, targets, 4)
     for name in NAMES:
-        np.testing.assert_allclose(torch_grads[name], getattr(chunked, name), atol=1e-12)
+        np.testing.assert_allclose(
+            torch_grads[name], getattr(chunked, name), atol=1e-12
+        )
     _, reference = truncated_bptt_gradients(params, x, targets, 4, 4)
     assert np.abs(reference.W_hh - chunked.W_hh).max() > 1e-3
 
@@ -94,6 +104,10 @@ def test_bad_arguments_are_named():
         chunked_bptt_gradients(params, x, targets, 2, reduction="max")
     rnn, readout = torch.nn.RNN(3, 5, batch_first=True), torch.nn.Linear(5, 4)
     with pytest.raises(ValueError, match=r"targets \(N, T\)"):
-        truncated_bptt_backward(rnn, readout, torch.zeros(2, 4, 3), torch.zeros(2, 3), 2)
+        truncated_bptt_backward(
+            rnn, readout, torch.zeros(2, 4, 3), torch.zeros(2, 3), 2
+        )
     with pytest.raises(ValueError, match="k must be a positive integer"):
-        truncated_bptt_backward(rnn, readout, torch.zeros(2, 4, 3), torch.zeros(2, 4), 1.5)
+        truncated_bptt_backward(
+            rnn, readout, torch.zeros(2, 4, 3), torch.zeros(2, 4), 1.5
+        )

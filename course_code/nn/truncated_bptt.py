@@ -25,7 +25,7 @@ def truncated_bptt_backward(
     k: int,
     reduction: str = "sum",
 ) -> float:
-    """Accumulate the chunk-truncated gradient of a per-step cross-entropy into ``.grad``.
+    """Add the chunk-truncated gradient of a per-step cross-entropy to ``.grad``.
 
     Args:
         rnn: a recurrent module called as ``rnn(x_chunk, state) -> (outputs, state)``
@@ -60,11 +60,11 @@ def truncated_bptt_backward(
     for start in range(0, T, k):
         if state is not None:
             state = state.detach()  # the cut: the value goes on, the gradient stops
-        outputs, state = rnn(x[:, start:start + k], state)
+        outputs, state = rnn(x[:, start : start + k], state)
         logits = readout(outputs)
         loss = scale * F.cross_entropy(
             logits.reshape(-1, logits.shape[-1]),
-            targets[:, start:start + k].reshape(-1),
+            targets[:, start : start + k].reshape(-1),
             reduction="sum",
         )
         loss.backward()  # frees this chunk's graph: memory holds one chunk

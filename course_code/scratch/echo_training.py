@@ -18,7 +18,12 @@ import numpy as np
 from course_code.data.echo import delayed_echo
 from course_code.scratch.bptt import rnn_loss_and_gradients, truncated_bptt_gradients
 from course_code.scratch.optim import sgd_step
-from course_code.scratch.rnn import RNNParams, init_rnn_params, output_layer, rnn_forward
+from course_code.scratch.rnn import (
+    RNNParams,
+    init_rnn_params,
+    output_layer,
+    rnn_forward,
+)
 
 __all__ = [
     "EchoRun",
@@ -77,7 +82,9 @@ def echo_accuracy_by_step(
         ``(T - delay,)``: the fraction of the ``N`` sequences right at each step.
     """
     N = x.shape[0]
-    h, _ = rnn_forward(x, np.zeros((N, params.W_hh.shape[0])), params.W_xh, params.W_hh, params.b_h)
+    h, _ = rnn_forward(
+        x, np.zeros((N, params.W_hh.shape[0])), params.W_xh, params.W_hh, params.b_h
+    )
     predictions = output_layer(h, params.W_hy, params.b_y).argmax(axis=-1)
     return (predictions[:, delay:] == targets[:, delay:]).mean(axis=0)
 
@@ -112,7 +119,9 @@ def train_echo(
     """
     rng = np.random.default_rng(seed)
     params = init_rnn_params(1, hidden_size, 2, rng)
-    validation = delayed_echo(256, length, delay, np.random.default_rng(VALIDATION_SEED))
+    validation = delayed_echo(
+        256, length, delay, np.random.default_rng(VALIDATION_SEED)
+    )
     test = delayed_echo(256, length, delay, np.random.default_rng(TEST_SEED))
     losses, eval_updates, accuracies = [], [0], [0.0]
     accuracies[0] = float(echo_accuracy_by_step(params, *validation, delay).mean())
@@ -123,7 +132,9 @@ def train_echo(
             loss, grads = rnn_loss_and_gradients(params, x, targets, reduction="mean")
         else:
             k1, k2 = truncation
-            loss, grads = truncated_bptt_gradients(params, x, targets, k1, k2, reduction="mean")
+            loss, grads = truncated_bptt_gradients(
+                params, x, targets, k1, k2, reduction="mean"
+            )
         sgd_step(params, grads, learning_rate)
         losses.append(loss)
         if update % eval_every == 0:

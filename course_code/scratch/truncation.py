@@ -66,7 +66,7 @@ def chunked_bptt_gradients(
     grads = RNNParams(*(np.zeros_like(getattr(params, name)) for name in _FIELDS))
     total = 0.0
     for start in range(0, T, k):
-        x_chunk, y_chunk = x[:, start:start + k], targets[:, start:start + k]
+        x_chunk, y_chunk = x[:, start : start + k], targets[:, start : start + k]
         h, cache = rnn_forward(x_chunk, state, params.W_xh, params.W_hh, params.b_h)
         logits = output_layer(h, params.W_hy, params.b_y)
         total += float(cross_entropy(logits, y_chunk, "sum"))
@@ -74,7 +74,8 @@ def chunked_bptt_gradients(
         dh, dW_hy, db_y = output_layer_backward(dlogits, h, params.W_hy)
         chunk_grads = rnn_backward(dh, cache)  # stops at the chunk's first step
         for name, value in zip(
-            _FIELDS, (chunk_grads.dW_xh, chunk_grads.dW_hh, chunk_grads.db_h, dW_hy, db_y)
+            _FIELDS,
+            (chunk_grads.dW_xh, chunk_grads.dW_hh, chunk_grads.db_h, dW_hy, db_y),
         ):
             getattr(grads, name)[...] += value
         state = h[:, -1]  # carried forward as a constant: no gradient crosses the cut
