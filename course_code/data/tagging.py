@@ -108,18 +108,28 @@ def make_tagging_batch(num_sentences: int, rng: np.random.Generator, min_length:
     return tokens, tags, lengths.astype(np.int64)
 
 
-def causal_accuracy_ceiling(tags: np.ndarray, lengths: np.ndarray) -> float:
-    """The best token accuracy any left-to-right tagger can expect on these sentences.
+def causal_accuracy_ceiling(tags: np.ndarray, lengths: np.ndarray, delay: int = 0) -> float:
+    """The best token accuracy a left-to-right tagger can expect on these sentences.
 
     Before its cue, a name's type is uniform over three and independent of the
     prefix, so the best causal guess is right with probability 1/3 on a name.
     Every other token is recognisable from itself (it is not a name) and is O.
-    The ceiling is the mean over real tokens of ``1`` (O) and ``1/3`` (a name).
+    At ``delay=0`` (the tag of word ``t`` emitted at step ``t``) the ceiling is
+    the mean over real tokens of ``1`` (O) and ``1/3`` (a name). A tagger whose
+    output is delayed by ``d`` steps (:mod:`course_code.data.delayed_outputs`)
+    has read ``d`` words further, so a name whose cue is at most ``d`` words
+    after it counts ``1`` as well.
     """
+    if isinstance(delay, bool) or not isinstance(delay, Integral) or delay < 0:
+        raise ValueError(f"delay must be a non-negative integer, got {delay!r}")
     tags = np.asarray(tags)
     mask = length_mask(lengths, tags.shape[1])
     is_name = (tags > 0) & mask
-    return float((mask.sum() - is_name.sum() * 2 / 3) / mask.sum())
+    cue_distance = np.zeros(tags.shape, dtype=np.int64)  # steps from a name to its cue
+    for t in range(tags.shape[1] - 2, -1, -1):  # a name's cue follows its span
+        cue_distance[:, t] = np.where(is_name[:, t], cue_distance[:, t + 1] + 1, 0)
+    guessed = is_name & (cue_distance > delay)  # names whose cue the tagger has not read
+    return float((mask.sum() - guessed.sum() * 2 / 3) / mask.sum())
 
 
 def decode_tokens(tokens: np.ndarray) -> list[str]:
