@@ -1,0 +1,46 @@
+import matplotlib.pyplot as plt
+from matplotlib.colors import to_rgb
+import pytest
+
+from course_code.plots.backward_flow import BACKWARD_COLOUR, draw_backward_flow
+from course_code.plots.families import FAMILIES, draw_rnn_families
+
+
+def test_families_draw_one_panel_each_with_their_outputs():
+    fig = draw_rnn_families(num_steps=3)
+    first, second, _ = fig.axes
+    assert [ax.get_title() for ax in fig.axes] == list(FAMILIES)
+    texts = [{t.get_text() for t in ax.texts} for ax in fig.axes]
+    assert {"$\\ell_{1}$", "$\\ell_{3}$"} <= texts[0]
+    assert {"$\\hat y_{1}$", "$\\hat y_{3}$"} <= texts[1]
+    assert (
+        "$\\ell_{3}$" in texts[2] and "$\\ell_{1}$" not in texts[2]
+    )  # one output only
+
+    def red_arrows(ax):
+        return [
+            p for p in ax.patches if tuple(p.get_edgecolor()[:3]) == to_rgb("#b03a2e")
+        ]
+
+    assert len(red_arrows(second)) == 2  # y_1 -> h_2 and y_2 -> h_3
+    assert red_arrows(first) == []
+    plt.close("all")
+    with pytest.raises(ValueError, match="num_steps must be an integer from 2 to 5"):
+        draw_rnn_families(num_steps=1)
+
+
+def test_backward_flow_labels_every_delta_and_message():
+    ax = draw_backward_flow(num_steps=3)
+    texts = {t.get_text() for t in ax.texts}
+    assert {"$\\delta_{1}$", "$\\delta_{3}$", "$L_{2}$"} <= texts
+    assert {"$W_{hh}^{\\top}\\delta_{2}$", "$W_{hh}^{\\top}\\delta_{3}$"} <= texts
+    assert (
+        "$W_{hh}^{\\top}\\delta_{1}$" not in texts
+    )  # nothing flows back into h_0 here
+    red = [t for t in ax.texts if t.get_color() == BACKWARD_COLOUR]
+    assert (
+        len(red) == 3 * 3 + 2
+    )  # two messages and a delta per step, plus the W_hh ones
+    plt.close("all")
+    with pytest.raises(ValueError, match="num_steps must be an integer from 2 to 4"):
+        draw_backward_flow(num_steps=5)
