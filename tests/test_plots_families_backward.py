@@ -1,6 +1,6 @@
 import matplotlib.pyplot as plt
-from matplotlib.colors import to_rgb
 import pytest
+from matplotlib.colors import to_rgb
 
 from course_code.plots.backward_flow import BACKWARD_COLOUR, draw_backward_flow
 from course_code.plots.families import FAMILIES, draw_rnn_families

@@ -52,7 +52,7 @@ def _backward_arrow(ax, start, end, label, offset, fontsize) -> None:
 def draw_backward_flow(
     num_steps: int = 3, ax: Axes | None = None, fontsize: float = 14
 ) -> Axes:
-    """Draw ``x_t -> h_t -> ℓ_t -> L_t`` over ``num_steps`` steps, with the backward messages.
+    """Draw the graph x -> h -> ℓ -> L over ``num_steps`` steps, with the backward messages.
 
     Args:
         num_steps: time steps drawn, 2 to 4.
