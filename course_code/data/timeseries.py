@@ -7,8 +7,9 @@
 * :class:`Standardiser`: subtract a mean and divide by a standard deviation
   measured on the **training part only**, so that nothing about the test
   period leaks into training.
-* :func:`forecast_windows`: (window, next value) pairs, split so that every
-  test target lies after every training target.
+* :func:`sliding_windows`: cut a series into (window, next value) pairs;
+  :func:`forecast_windows`: the same, split so that every test target lies
+  after every training target.
 * Naive forecasts a model must beat: :func:`last_value_forecast`,
   :func:`moving_average_forecast`, :func:`seasonal_naive_forecast`, and the
   errors :func:`forecast_errors` (MSE and MAE).
@@ -24,7 +25,6 @@ from pathlib import Path
 import numpy as np
 
 from course_code.data.files import data_file
-from course_code.data.forecasts import sliding_windows
 from course_code.shapes import check_shape
 
 __all__ = [
@@ -38,6 +38,7 @@ __all__ = [
     "moving_average_forecast",
     "seasonal_naive_forecast",
     "sine_windows",
+    "sliding_windows",
 ]
 
 CO2_WEEKLY_CSV = data_file("mauna_loa_co2_weekly.csv")
@@ -145,6 +146,31 @@ class Standardiser:
     def inverse(self, z) -> np.ndarray:
         """``z * std + mean``: undo :meth:`transform`, any shape."""
         return np.asarray(z, dtype=np.float64) * self.std + self.mean
+
+
+def sliding_windows(series, window: int) -> tuple[np.ndarray, np.ndarray]:
+    """Cut one series into (window, next value) training pairs.
+
+    Args:
+        series: ``(L,)`` with ``L > window``.
+        window: ``W``, a positive integer.
+
+    Returns:
+        ``(windows, targets)``: ``windows[m] = series[m : m + W]``, shape
+        ``(M, W)`` with ``M = L - W``, and ``targets[m] = series[m + W]``, shape ``(M,)``.
+
+    Raises:
+        ValueError: if ``window`` is not a positive integer or the series has
+            no more than ``W`` values.
+    """
+    if isinstance(window, bool) or not isinstance(window, (int, np.integer)) or window < 1:
+        raise ValueError(f"window must be a positive integer, got {window!r}")
+    series = _check_series("series", series)
+    if series.shape[0] < window + 1:
+        raise ValueError(f"series must have at least {window + 1} values, got {series.shape[0]}")
+    M = series.shape[0] - window
+    windows = np.stack([series[m : m + window] for m in range(M)])
+    return windows, series[window:].copy()
 
 
 def forecast_windows(

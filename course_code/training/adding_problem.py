@@ -55,6 +55,8 @@ def train_on_adding_problem(
     clip_grad_value: float | None = None,
     seed: int = 0,
     test_size: int = 1000,
+    test_every: int | None = None,
+    progress: bool = False,
 ) -> tuple[History, float]:
     """Train ``model`` (``(N, T, 2) -> (N,)``) for ``steps`` updates; return its history and test MSE.
 
@@ -68,6 +70,11 @@ def train_on_adding_problem(
         clip_grad_norm, clip_grad_value: passed to :func:`~course_code.training.fit`.
         seed: seeds the training batches (the test set always uses :data:`TEST_SEED`).
         test_size: number of test sequences.
+        test_every: if given, also measure the test MSE after every
+            ``test_every`` updates (it must divide ``steps``); each record of
+            ``history.epochs`` then holds ``"step"`` and ``"test_mse"``. The
+            batches are the same either way.
+        progress: show a progress bar (off by default, for stored notebooks).
 
     Returns:
         ``(history, test_mse)``; ``test_mse`` is NaN if training diverged.
@@ -75,8 +82,22 @@ def train_on_adding_problem(
     optimizers = {"adam": torch.optim.Adam, "sgd": torch.optim.SGD}
     if optimizer not in optimizers:
         raise ValueError(f"optimizer must be one of {sorted(optimizers)}, got {optimizer!r}")
-    batches = adding_batches(batch_size, length, steps, seed)
+    if test_every is not None and (
+        isinstance(test_every, bool) or not isinstance(test_every, int)
+        or test_every < 1 or steps % test_every
+    ):
+        raise ValueError(f"test_every must be a positive divisor of steps={steps}, got {test_every!r}")
+    per_epoch = steps if test_every is None else test_every
+    batches = adding_batches(batch_size, length, per_epoch, seed)
+    eval_fn = None
+    if test_every is not None:
+        done = iter(range(test_every, steps + 1, test_every))
+
+        def eval_fn(trained: torch.nn.Module) -> dict[str, float]:
+            return {"step": next(done), "test_mse": adding_test_mse(trained, length, test_size)}
+
     history = fit(model, F.mse_loss, batches, optimizers[optimizer](model.parameters(), lr=learning_rate),
-                  epochs=1, clip_grad_norm=clip_grad_norm, clip_grad_value=clip_grad_value, progress=False)
+                  epochs=steps // per_epoch, clip_grad_norm=clip_grad_norm, clip_grad_value=clip_grad_value,
+                  eval_fn=eval_fn, progress=progress)
     test_mse = float("nan") if history.diverged else adding_test_mse(model, length, test_size)
     return history, test_mse

@@ -1,6 +1,6 @@
-"""Predict the next value of a price series: order-blind, fixed-window and recurrent.
+"""Predict the next value of a series: order-blind, fixed-window, autoregressive, recurrent.
 
-Three kinds of predictor of ``x_{T+1}`` from a history ``x_1, ..., x_T``:
+Four kinds of predictor of ``x_{T+1}`` from a history ``x_1, ..., x_T``:
 
 * **order-blind summaries** (:func:`mean_forecast`, :func:`median_forecast`):
   they give the same answer for any reordering of the history, so they cannot
@@ -8,10 +8,15 @@ Three kinds of predictor of ``x_{T+1}`` from a history ``x_1, ..., x_T``:
 * **fixed-window predictors** (:func:`last_difference_forecast`,
   :func:`window_linear_forecast`, fitted by :func:`fit_window_linear`): a
   feed-forward map from exactly ``W`` numbers, one weight per position;
+* a **linear autoregression** of order ``p`` (:func:`fit_autoregression`,
+  :func:`autoregression_forecast`): the least-squares linear predictor from
+  the last ``p`` values of each window, the strongest simple baseline of a
+  one-step forecaster that reads the same inputs;
 * a **recurrent** predictor (:func:`progression_rnn_params`): one set of
   weights applied at every step, so it reads a history of any length.
 
-A history is one series, shape ``(T,)``.
+A history is one series, shape ``(T,)``; a batch of windows is ``(M, W)``.
+The windows themselves are cut by :func:`course_code.data.timeseries.sliding_windows`.
 """
 
 from __future__ import annotations
@@ -22,12 +27,13 @@ from course_code.scratch.rnn import RNNParams
 from course_code.shapes import check_shape
 
 __all__ = [
+    "autoregression_forecast",
+    "fit_autoregression",
     "fit_window_linear",
     "last_difference_forecast",
     "mean_forecast",
     "median_forecast",
     "progression_rnn_params",
-    "sliding_windows",
     "window_linear_forecast",
 ]
 
@@ -111,29 +117,6 @@ def window_linear_forecast(history, weights, bias: float = 0.0) -> float:
     return float(history @ weights + bias)
 
 
-def sliding_windows(series, window: int) -> tuple[np.ndarray, np.ndarray]:
-    """Cut one series into (window, next value) training pairs.
-
-    Args:
-        series: ``(L,)`` with ``L > window``.
-        window: ``W``, a positive integer.
-
-    Returns:
-        ``(windows, targets)``: ``windows[m] = series[m : m + W]``, shape
-        ``(M, W)`` with ``M = L - W``, and ``targets[m] = series[m + W]``, shape ``(M,)``.
-
-    Raises:
-        ValueError: if ``window`` is not a positive integer or the series has
-            no more than ``W`` values.
-    """
-    if isinstance(window, bool) or not isinstance(window, (int, np.integer)) or window < 1:
-        raise ValueError(f"window must be a positive integer, got {window!r}")
-    series = _check_history("series", series, min_length=window + 1)
-    M = series.shape[0] - window
-    windows = np.stack([series[m : m + window] for m in range(M)])
-    return windows, series[window:].copy()
-
-
 def fit_window_linear(windows, targets) -> tuple[np.ndarray, float]:
     """Least-squares weights and bias of a fixed-window linear predictor.
 
@@ -188,3 +171,52 @@ def progression_rnn_params(dtype=np.float64) -> RNNParams:
         W_hy=np.array([[2.0, -1.0]], dtype=dtype),
         b_y=np.zeros(1, dtype=dtype),
     )
+
+
+def fit_autoregression(windows, targets, order: int) -> tuple[np.ndarray, float]:
+    """Least-squares linear autoregression of order ``p`` on the last ``p`` values of each window.
+
+    Fits ``y_m ~ w . windows[m, W - p :] + b``, i.e. :func:`fit_window_linear`
+    on the last ``p`` columns.
+
+    Args:
+        windows: ``(M, W)`` training windows, ``W >= p``.
+        targets: ``(M,)``, the value that followed each window.
+        order: ``p``, a positive integer at most ``W``.
+
+    Returns:
+        ``(weights, bias)``: ``weights`` of shape ``(p,)`` (oldest value first)
+        and a float.
+
+    Raises:
+        ValueError: if ``order`` is not an integer in ``[1, W]`` or the shapes
+            do not match ``(M, W)`` and ``(M,)``.
+    """
+    windows = np.asarray(windows, dtype=np.float64)
+    sizes = check_shape("windows", windows, ("M", "W"))
+    if isinstance(order, bool) or not isinstance(order, (int, np.integer)) or not 1 <= order <= sizes["W"]:
+        raise ValueError(f"order must be an integer in [1, W={sizes['W']}], got {order!r}")
+    return fit_window_linear(windows[:, sizes["W"] - order :], targets)
+
+
+def autoregression_forecast(windows, weights, bias: float = 0.0) -> np.ndarray:
+    """Apply a fitted autoregression to a batch of windows: ``windows[:, -p:] @ w + b``.
+
+    Args:
+        windows: ``(M, W)`` with ``W >= p``.
+        weights: ``(p,)``, from :func:`fit_autoregression`.
+        bias: from :func:`fit_autoregression`.
+
+    Returns:
+        ``(M,)`` predictions.
+
+    Raises:
+        ValueError: if ``weights`` is not 1-D or the windows are shorter than ``p``.
+    """
+    weights = _check_history("weights", weights)
+    windows = np.asarray(windows, dtype=np.float64)
+    sizes = check_shape("windows", windows, ("M", "W"))
+    order = weights.shape[0]
+    if order > sizes["W"]:
+        raise ValueError(f"windows must hold at least p={order} values each, got W={sizes['W']}")
+    return windows[:, sizes["W"] - order :] @ weights + float(bias)
