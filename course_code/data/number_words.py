@@ -22,7 +22,16 @@ from numbers import Integral
 
 import numpy as np
 
-__all__ = ["MAX_DIGITS", "number_pairs", "number_to_words", "sample_numbers", "split_numbers"]
+__all__ = [
+    "MAX_DIGITS",
+    "digit_count",
+    "number_pairs",
+    "number_to_words",
+    "numbers_with_digits",
+    "sample_numbers",
+    "split_by_digit_count",
+    "split_numbers",
+]
 
 MAX_DIGITS = 9  # numbers below one billion
 
@@ -76,27 +85,41 @@ def number_to_words(n: int) -> list[str]:
     return words
 
 
-def _check_digits(max_digits) -> int:
-    if isinstance(max_digits, bool) or not isinstance(max_digits, Integral) or not 1 <= max_digits <= MAX_DIGITS:
-        raise ValueError(f"max_digits must be an integer in [1, {MAX_DIGITS}], got {max_digits!r}")
+def _check_digits(max_digits, name: str = "max_digits") -> int:
+    if isinstance(max_digits, bool) or not isinstance(max_digits, Integral) \
+            or not 1 <= max_digits <= MAX_DIGITS:
+        raise ValueError(f"{name} must be an integer in [1, {MAX_DIGITS}], got {max_digits!r}")
     return int(max_digits)
 
 
+def numbers_with_digits(digits: int) -> int:
+    """How many whole numbers have exactly ``digits`` digits: 10 for 1 (0 to 9), else
+    ``9 * 10**(digits - 1)``."""
+    digits = _check_digits(digits, "digits")
+    return 10 if digits == 1 else 9 * 10 ** (digits - 1)
+
+
+def digit_count(numbers) -> np.ndarray:
+    """The number of digits of each number ``(M,)``, ``int64`` (0 has one digit)."""
+    return np.array([len(str(int(n))) for n in np.asarray(numbers).reshape(-1)], dtype=np.int64)
+
+
 def sample_numbers(count: int, rng: np.random.Generator, max_digits: int = MAX_DIGITS,
-                   exclude=frozenset()) -> np.ndarray:
-    """``count`` distinct numbers whose digit counts are uniform on ``1 .. max_digits``.
+                   exclude=frozenset(), min_digits: int = 1) -> np.ndarray:
+    """``count`` distinct numbers whose digit counts are uniform on ``min_digits .. max_digits``.
 
     Drawing the number of digits first, then the number, gives short and long
     numbers equal weight (drawing uniformly below ``10**9`` would give almost only
     9-digit numbers). There are only ten 1-digit and ninety 2-digit numbers, so
-    those are exhausted quickly; draws that repeat a number already taken, or one in
-    ``exclude``, are thrown away.
+    those are exhausted quickly, after which the longer counts share the draws;
+    draws that repeat a number already taken, or one in ``exclude``, are thrown away.
 
     Args:
         count: how many numbers, at most the number of candidates available.
         rng: the source of randomness.
         max_digits: the longest numbers, in digits, ``1 .. 9``.
         exclude: numbers that must not be drawn (for example a training set's).
+        min_digits: the shortest numbers, in digits, ``1 .. max_digits``.
 
     Returns:
         ``int64`` numbers ``(count,)``, in the order drawn.
@@ -105,8 +128,13 @@ def sample_numbers(count: int, rng: np.random.Generator, max_digits: int = MAX_D
         ValueError: if ``count`` is negative or larger than what is available.
     """
     max_digits = _check_digits(max_digits)
+    min_digits = _check_digits(min_digits, "min_digits")
+    if min_digits > max_digits:
+        raise ValueError(f"min_digits={min_digits} must not exceed max_digits={max_digits}")
+    low_end = 0 if min_digits == 1 else 10 ** (min_digits - 1)
     exclude = set(int(x) for x in exclude)
-    available = 10**max_digits - sum(1 for x in exclude if 0 <= x < 10**max_digits)
+    in_range = sum(1 for x in exclude if low_end <= x < 10**max_digits)
+    available = 10**max_digits - low_end - in_range
     if isinstance(count, bool) or not isinstance(count, Integral) or not 0 <= count <= available:
         raise ValueError(f"count must be an integer in [0, {available}], got {count!r}")
     taken: list[int] = []
@@ -115,8 +143,9 @@ def sample_numbers(count: int, rng: np.random.Generator, max_digits: int = MAX_D
     while len(taken) < count:
         attempts += 1
         if attempts > 100 * count + 1000:
-            raise ValueError(f"could not draw {count} distinct numbers with at most {max_digits} digits")
-        digits = int(rng.integers(1, max_digits + 1))
+            raise ValueError(f"could not draw {count} distinct numbers with "
+                             f"{min_digits} to {max_digits} digits")
+        digits = int(rng.integers(min_digits, max_digits + 1))
         low = 0 if digits == 1 else 10 ** (digits - 1)
         n = int(rng.integers(low, 10**digits))
         if n not in seen:
@@ -129,12 +158,67 @@ def split_numbers(train_size: int, test_size: int, rng: np.random.Generator,
                   max_digits: int = MAX_DIGITS) -> tuple[np.ndarray, np.ndarray]:
     """A training set and a held-out set of numbers that share no number.
 
+    The training set is drawn first, so it takes all the short numbers it can and
+    the held-out set may have none of 1 or 2 digits;
+    :func:`split_by_digit_count` keeps some back.
+
     Returns:
         ``(train (train_size,), test (test_size,))``, ``int64``.
     """
     train = sample_numbers(train_size, rng, max_digits)
     test = sample_numbers(test_size, rng, max_digits, exclude=train)
     return train, test
+
+
+def split_by_digit_count(train_size: int, held_out_per_count, rng: np.random.Generator,
+                         max_digits: int = MAX_DIGITS, min_digits: int = 1,
+                         max_held_out_share: float = 0.3) -> tuple[np.ndarray, ...]:
+    """Held-out sets with the same number of examples of every digit count, then a training set.
+
+    Each held-out set (validation, test, ...) gets ``held_out_per_count[i]`` numbers of
+    every digit count from ``min_digits`` to ``max_digits``, except where a digit count
+    has too few numbers: together the held-out sets take at most ``max_held_out_share``
+    of them, shared in proportion to the requests (of the ten 1-digit numbers, 3 with
+    the default share). The training set is then drawn from what is left, as
+    :func:`sample_numbers` draws. No number is in two sets.
+
+    Args:
+        train_size: the number of training numbers.
+        held_out_per_count: one count per held-out set, e.g. ``(55, 110)`` for a
+            validation and a test set.
+        rng: the source of randomness.
+        max_digits, min_digits: the range of digit counts, in ``1 .. 9``.
+        max_held_out_share: in ``(0, 1)``.
+
+    Returns:
+        ``(train, held_out_1, held_out_2, ...)``, ``int64`` arrays; each held-out set is
+        sorted by digit count, in the order drawn within one count.
+
+    Raises:
+        ValueError: on a count below 0, a share outside ``(0, 1)``, or digit counts out
+            of range.
+    """
+    max_digits = _check_digits(max_digits)
+    min_digits = _check_digits(min_digits, "min_digits")
+    requests = [int(r) for r in held_out_per_count]
+    if not requests or any(r < 0 for r in requests) or any(
+            isinstance(r, bool) or not isinstance(r, Integral) for r in held_out_per_count):
+        raise ValueError("held_out_per_count must hold non-negative integers, one per set, "
+                         f"got {held_out_per_count!r}")
+    if not 0 < max_held_out_share < 1:
+        raise ValueError(f"max_held_out_share must be in (0, 1), got {max_held_out_share!r}")
+    held_out: list[list[int]] = [[] for _ in requests]
+    taken: set[int] = set()
+    for digits in range(min_digits, max_digits + 1):
+        cap = int(max_held_out_share * numbers_with_digits(digits))
+        wanted = sum(requests)
+        shares = requests if wanted <= cap else [cap * r // wanted for r in requests]
+        for i, share in enumerate(shares):
+            drawn = sample_numbers(share, rng, digits, exclude=taken, min_digits=digits)
+            held_out[i] += drawn.tolist()
+            taken.update(drawn.tolist())
+    train = sample_numbers(train_size, rng, max_digits, exclude=taken, min_digits=min_digits)
+    return (train,) + tuple(np.array(h, dtype=np.int64) for h in held_out)
 
 
 def number_pairs(numbers) -> list[tuple[list[str], str]]:
