@@ -44,3 +44,19 @@ def test_backward_flow_labels_every_delta_and_message():
     plt.close("all")
     with pytest.raises(ValueError, match="num_steps must be an integer from 2 to 4"):
         draw_backward_flow(num_steps=5)
+
+
+def test_median_and_range_band():
+    import numpy as np
+
+    from course_code.plots.seed_bands import plot_median_and_range
+
+    _, ax = plt.subplots()
+    runs = np.array([[0.0, 1.0, 2.0], [2.0, 3.0, 4.0], [1.0, 5.0, 3.0]])
+    line = plot_median_and_range(ax, [0, 1, 2], runs, "median")
+    np.testing.assert_array_equal(line.get_ydata(), [1.0, 3.0, 3.0])
+    band = ax.collections[0].get_paths()[0].vertices
+    assert band[:, 1].min() == 0.0 and band[:, 1].max() == 5.0
+    with pytest.raises(ValueError, match=r"runs must have shape \(R, P\)"):
+        plot_median_and_range(ax, [0, 1], runs, "bad")
+    plt.close("all")
