@@ -12,12 +12,14 @@ On the command line::
     python -m course_code exercises generate [--check]
 
 Modules: :mod:`questions` (what a question is), :mod:`sets` (the exercise sets),
-:mod:`child` and :mod:`runner` (the isolated process), :mod:`static` (reading
+:mod:`child`, :mod:`runner` and :mod:`isolation` (the sandboxed run),
+:mod:`static` (reading
 the code without running it), :mod:`checks` (feedback and scores),
-:mod:`notebook` (cells, student versions), :mod:`grade`, :mod:`report`,
-:mod:`inline` (the notebook check) and :mod:`cli`.
+:mod:`notebook` (cells, magics, student versions), :mod:`grade`, :mod:`report`,
+:mod:`text` (escaping what a submission wrote), :mod:`inline` (the notebook check and
+``grade()``), :mod:`autograder` (the Gradescope zip) and :mod:`cli`.
 """
 
-from course_code.grading.inline import check, run_checks
+from course_code.grading.inline import check, grade, run_checks
 
-__all__ = ["check", "run_checks"]
+__all__ = ["check", "grade", "run_checks"]

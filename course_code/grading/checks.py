@@ -145,14 +145,17 @@ def _describe_wrong_type(question: Question, case: Case, outcome: Outcome) -> tu
 
 def _match_bug(question: Question, case: Case, got: np.ndarray):
     """The first known bug whose output on this case equals ``got`` (NaN matching NaN), else None."""
+    if not isinstance(got, np.ndarray) or got.dtype.kind not in "biuf":
+        return None
     for bug in question.known_bugs:
         try:
             with np.errstate(all="ignore"):
                 wrong = np.asarray(bug.compute(*[a.copy() for a in case.args]), dtype=float)
+                if wrong.shape == got.shape and np.allclose(got.astype(float), wrong, rtol=RTOL, atol=ATOL,
+                                                            equal_nan=True):
+                    return bug
         except Exception:
             continue
-        if wrong.shape == got.shape and np.allclose(got, wrong, rtol=RTOL, atol=ATOL, equal_nan=True):
-            return bug
     return None
 
 
@@ -192,6 +195,12 @@ def check_case(question: Question, case: Case, outcome: Outcome, expected: np.nd
         return TestResult(label, False, message, hint)
 
     got = outcome.array
+    if not isinstance(got, np.ndarray) or got.dtype.kind not in "biufc":
+        return TestResult(label, False, "returned an array the grader cannot compare (not numbers)")
+    if got.dtype.kind == "c":
+        return TestResult(label, False, f"expected dtype {expected.dtype}, got {got.dtype}",
+                          "The result holds complex numbers: take the real part or the absolute value where "
+                          "the statement says so.")
     want_shape = spell_shape(question.output_axes, case.sizes)
     if outcome.kind == "scalar" and question.output_axes:
         return TestResult(label, False, f"returned a single number, expected an array of shape {want_shape}")
@@ -306,7 +315,11 @@ def check_properties(question: Question, cases: list[Case], outcomes: list[Outco
             if got is None:
                 continue
             checked += 1
-            problem = prop.problem(got, case)
+            try:
+                with np.errstate(all="ignore"):
+                    problem = prop.problem(got, case)
+            except Exception as error:
+                problem = f"the property could not be checked on this result ({type(error).__name__})"
             if problem:
                 problem = f"{case.label}: {problem}"
                 break
@@ -319,19 +332,33 @@ def check_properties(question: Question, cases: list[Case], outcomes: list[Outco
     return results
 
 
+UNCOUNTED = "not counted: a property earns points only when some test input is answered correctly"
+
+
+def _safely(check, question, case, outcome, expected) -> TestResult:
+    """``check(...)``, or a failed test saying the grader could not compare (never an exception)."""
+    try:
+        return check(question, case, outcome, expected)
+    except Exception as error:
+        return TestResult(case.label, False, f"the grader could not compare this result ({type(error).__name__})")
+
+
 def grade_outcomes(question: Question, cases: list[Case], outcomes: list[Outcome]) -> QuestionResult:
     """Score a question: ``points * passed tests / all tests``, with a one-line summary."""
     expected = [question.reference(*[a.copy() for a in case.args]) for case in cases]
     expected = [tuple(np.asarray(e) for e in want) if question.outputs else np.asarray(want) for want in expected]
-    tests = [check_case(question, c, o, e) for c, o, e in zip(cases, outcomes, expected)]
-    tests += check_properties(question, cases, outcomes, expected)
+    tests = [_safely(check_case, question, c, o, e) for c, o, e in zip(cases, outcomes, expected)]
+    properties = check_properties(question, cases, outcomes, expected)
+    if not any(t.passed for t in tests):  # a property alone earns nothing: zeros or a constant may have it
+        properties = [t if not t.passed else TestResult(t.label, False, UNCOUNTED) for t in properties]
+    tests += properties
     passed = sum(t.passed for t in tests)
     points = round(question.points * passed / len(tests), 2)
     if passed == len(tests):
         return QuestionResult(question.name, float(question.points), question.points, "passed",
                               f"all {len(tests)} tests passed", tests)
     failed = [t for t in tests if not t.passed]
-    if passed == 0 and all(t.message == "not implemented yet" or t.message.startswith("not checked")
+    if passed == 0 and all(t.message == "not implemented yet" or t.message.startswith(("not checked", UNCOUNTED))
                            for t in failed):
         return QuestionResult(question.name, 0.0, question.points, "not attempted",
                               "not implemented yet: replace `raise NotImplementedError()` with your code", tests)

@@ -22,8 +22,10 @@ is a pure function of the source: regenerate it, never edit it by hand.
 from __future__ import annotations
 
 import copy
+import io
 import json
 import re
+import tokenize
 from pathlib import Path
 
 __all__ = [
@@ -33,6 +35,7 @@ __all__ = [
     "generate_student_notebooks",
     "notebook_text",
     "read_notebook",
+    "strip_magics",
     "strip_solutions",
     "student_version",
 ]
@@ -57,8 +60,14 @@ def read_notebook(data: bytes, name: str = "notebook") -> dict:
         notebook = json.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
         raise NotebookError(f"{name} is not a text file, so not a Jupyter notebook") from None
+    except RecursionError:
+        raise NotebookError(f"{name} is not valid notebook JSON (nested too deeply)") from None
     except ValueError as error:
         raise NotebookError(f"{name} is not valid notebook JSON ({error})") from None
+    if isinstance(notebook, dict) and notebook.get("nbformat") == 3 and "worksheets" in notebook:
+        raise NotebookError(f"{name} is in the old notebook format 3 (IPython 2 or earlier). Open it in Jupyter "
+                            "and save it again (File > Save Notebook), which converts it to format 4, then "
+                            "grade that")
     if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
         raise NotebookError(f"{name} is not a Jupyter notebook (no list of cells)")
     if notebook.get("nbformat") != 4:
@@ -66,21 +75,87 @@ def read_notebook(data: bytes, name: str = "notebook") -> dict:
     return notebook
 
 
-_MAGIC = re.compile(r"^(\s*)[%!]")
+def _source_text(source) -> str:
+    """A cell's ``source`` as text: a string, or a list whose strings are joined (anything else is dropped)."""
+    if isinstance(source, str):
+        return source
+    if isinstance(source, list):
+        return "".join(part for part in source if isinstance(part, str))
+    return ""
+
+
+# Cell magics whose body is Python that runs as usual; any other cell magic (%%bash, %%writefile,
+# %%html, ...) makes the whole cell something else than Python, so it is not run.
+PYTHON_CELL_MAGICS = {"time", "timeit", "capture", "prun"}
+
+
+def _statement_is_open(lines: list[str]) -> bool:
+    """Whether the Python in ``lines`` stops inside brackets, a string or after a backslash."""
+    try:
+        list(tokenize.generate_tokens(io.StringIO("\n".join(lines) + "\n").readline))
+    except tokenize.TokenError:
+        return True
+    except (SyntaxError, ValueError):
+        return False
+    return False
+
+
+def _magic_replacement(line: str) -> str | None:
+    """What a line that starts a statement becomes if it is a magic, else None."""
+    stripped = line.lstrip()
+    indent = line[: len(line) - len(stripped)]
+    if stripped.startswith(("%", "!")) and not stripped.startswith("!="):
+        return f"{indent}pass  # {stripped}"
+    assigned = _ASSIGNED_MAGIC.match(stripped)
+    if assigned:
+        return f"{indent}{assigned.group(1)} = None  # {stripped}"
+    if _HELP.match(stripped):
+        return f"{indent}pass  # {stripped}"
+    return None
+
+
+def strip_magics(source: str) -> str:
+    """``source`` with IPython's magics and shell escapes turned into ``pass``, keeping line numbers.
+
+    Only a line that starts a statement can be a magic: ``%time x = f()``, ``!ls``,
+    ``files = !ls`` and ``obj?`` are; a continuation line that starts with ``%`` or ``!=``
+    inside brackets is ordinary Python and stays as it is (the tokenizer says which lines
+    continue a statement). ``%%time`` and ``%%capture`` cells run their body; any other cell
+    magic (``%%bash``, ``%%writefile``, ...) makes the whole cell ``pass``.
+    """
+    lines = source.split("\n")
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is not None and lines[first].lstrip().startswith("%%"):
+        words = lines[first].strip()[2:].split()
+        if not words or words[0] not in PYTHON_CELL_MAGICS:
+            return "\n".join("pass" if i == first else "" for i in range(len(lines)))
+        lines[first] = "pass  # " + lines[first].strip()
+    out, pending = [], []
+    for line in lines:
+        replacement = None if pending else _magic_replacement(line)
+        line = line if replacement is None else replacement
+        out.append(line)
+        pending.append(line)
+        if len(pending) > 1000 or not _statement_is_open(pending):  # the bound keeps hostile cells linear
+            pending = []
+    return "\n".join(out)
+
+
+_ASSIGNED_MAGIC = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*[%!]")
+_HELP = re.compile(r"^\??[A-Za-z_][A-Za-z0-9_.]*\?\??$")
 
 
 def code_cells(notebook: dict) -> list[str]:
     """The source of every code cell, with IPython magics (``%...``, ``!...``) turned into ``pass``.
 
     Line numbers are kept, so error messages point at the student's own lines.
+    A malformed cell (not a dict, a ``source`` of the wrong type) counts as empty.
     """
     cells = []
     for cell in notebook.get("cells", []):
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
-        source = cell.get("source", "")
-        source = "".join(source) if isinstance(source, list) else str(source)
-        cells.append("\n".join(_MAGIC.sub(r"\1pass  # ", line) for line in source.split("\n")))
+        cells.append(strip_magics(_source_text(cell.get("source", ""))))
     return cells
 
 

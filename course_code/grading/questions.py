@@ -10,14 +10,31 @@ output has (such as "softmax rows sum to 1").
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["ATOL", "RTOL", "Case", "ExerciseSet", "KnownBug", "Output", "Property", "Question", "spell_shape"]
+__all__ = ["ATOL", "RTOL", "Case", "ExerciseSet", "KnownBug", "Output", "Property", "Question", "case_rng",
+           "spell_shape"]
 
 RTOL = 1e-6  # relative tolerance of every value comparison (float64)
 ATOL = 1e-8  # absolute tolerance
+
+_SECRET: ContextVar[int | None] = ContextVar("grading_secret", default=None)
+
+
+def case_rng(seed: int) -> np.random.Generator:
+    """The random generator a set's ``make_cases`` draws one test input from.
+
+    Outside grading (the notebook's check cells, the tests) it is seeded by
+    ``seed`` alone, so the cases are public and the same every time. While
+    :meth:`Question.cases` runs with a grading run's secret, the secret is mixed
+    in: same shapes and the same kinds of awkward input, numbers nobody could
+    have computed in advance.
+    """
+    secret = _SECRET.get()
+    return np.random.default_rng(seed if secret is None else [int(secret), int(seed)])
 
 
 @dataclass(frozen=True)
@@ -101,6 +118,20 @@ class Question:
     properties: tuple[Property, ...] = ()
     outputs: tuple[Output, ...] = ()
     error_hints: tuple[tuple[str, str], ...] = ()
+
+    def cases(self, secret: int | None = None) -> list[Case]:
+        """The test inputs: the public ones (``secret=None``), or hidden ones drawn with ``secret``.
+
+        Args:
+            secret: a non-negative integer known only to the grader (see :func:`case_rng`).
+        """
+        if secret is not None and (not isinstance(secret, int) or secret < 0):
+            raise ValueError(f"the grading secret must be a non-negative integer, got {secret!r}")
+        token = _SECRET.set(secret)
+        try:
+            return self.make_cases()
+        finally:
+            _SECRET.reset(token)
 
 
 @dataclass(frozen=True)

@@ -61,32 +61,68 @@ def find_function(cells: list[str], name: str) -> FunctionSource | None:
     return found
 
 
-def _reference_names(trees: list[ast.Module]) -> set[str]:
-    """Names bound anywhere by importing from ``course_code`` (except the allowed ``check``)."""
-    names = set()
+def _docstrings(tree: ast.AST) -> set[int]:
+    """The ``id`` of every string constant that is only a docstring or a bare string statement."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+            found.add(id(node.value))
+    return found
+
+
+def _is_course_code(module: str) -> bool:
+    return module.split(".")[0] == "course_code"
+
+
+def _top_level_bindings(trees: list[ast.Module]) -> dict[str, ast.AST]:
+    """What each top-level name is bound to when every cell has run in order: the last binding wins.
+
+    The value is the binding statement (an import, a ``def``, a ``class`` or an assignment).
+    """
+    bound: dict[str, ast.AST] = {}
     for tree in trees:
-        for node in ast.walk(tree):
+        for node in tree.body:
             if isinstance(node, ast.Import):
                 for alias in node.names:
-                    if alias.name.split(".")[0] == "course_code":
-                        names.add(alias.asname or alias.name.split(".")[0])
-            elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "course_code":
+                    bound[alias.asname or alias.name.split(".")[0]] = node
+            elif isinstance(node, ast.ImportFrom):
                 for alias in node.names:
-                    if (node.module, alias.name) not in ALLOWED_IMPORTS:
-                        names.add(alias.asname or alias.name)
+                    bound[alias.asname or alias.name] = node
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                bound[node.name] = node
+            elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for target in targets:
+                    for name in ast.walk(target):
+                        if isinstance(name, ast.Name):
+                            bound[name.id] = node
+    return bound
+
+
+def _reference_names(trees: list[ast.Module]) -> set[str]:
+    """Top-level names whose last binding imports from ``course_code`` (except the allowed ``check``)."""
+    names = set()
+    for name, node in _top_level_bindings(trees).items():
+        if isinstance(node, ast.Import) and any(_is_course_code(a.name) and (a.asname or a.name.split(".")[0]) == name
+                                                for a in node.names):
+            names.add(name)
+        elif isinstance(node, ast.ImportFrom) and _is_course_code(node.module or ""):
+            if not any((node.module, a.name) in ALLOWED_IMPORTS and (a.asname or a.name) == name for a in node.names):
+                names.add(name)
     return names
 
 
-def _direct_use(function: ast.AST, reference_names: set[str]) -> str:
-    """Why ``function`` itself uses the reference, or ``""``."""
+def _direct_use(function: ast.AST, reference_names: set[str], docstrings: set[int] = frozenset()) -> str:
+    """Why ``function`` itself uses the reference, or ``""`` (docstrings and comments do not count)."""
     for node in ast.walk(function):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             modules = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
-            if any(m.split(".")[0] == "course_code" for m in modules):
+            if any(_is_course_code(m) for m in modules):
                 return "it imports course_code"
         if isinstance(node, ast.Name) and (node.id == "course_code" or node.id in reference_names):
             return f"it uses {node.id!r}, imported from course_code"
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and "course_code" in node.value:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and "course_code" in node.value \
+                and id(node) not in docstrings:
             return "it refers to course_code by name"
     return ""
 
@@ -95,23 +131,22 @@ def reference_use(cells: list[str], name: str) -> str:
     """Why the function ``name`` counts as calling the reference implementation, or ``""``.
 
     Follows calls into the notebook's other top-level functions, so a helper
-    that wraps the reference is caught too.
+    that wraps the reference is caught too. What counts is each name's last
+    top-level binding, as after "run all": an import of the reference followed by
+    the student's own ``def`` of the same name is the student's function. Docstrings
+    and comments that mention ``course_code`` do not count.
     """
     trees = [t for t in (_parse(s) for s in cells) if isinstance(t, ast.Module)]
     reference_names = _reference_names(trees)
+    docstrings = set().union(*(_docstrings(t) for t in trees)) if trees else set()
     if name in reference_names:
         return f"{name} itself is imported from course_code"
-    functions = {}
-    for tree in trees:
-        for node in tree.body:
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                functions[node.name] = node
-            elif isinstance(node, (ast.Assign, ast.AnnAssign)):  # e.g. softmax = some_module.softmax
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                if any(isinstance(t, ast.Name) and t.id == name for t in targets) and node.value is not None:
-                    why = _direct_use(node.value, reference_names)
-                    if why:
-                        return f"{name} is assigned from course_code ({why})"
+    bindings = _top_level_bindings(trees)
+    binding = bindings.get(name)
+    if isinstance(binding, (ast.Assign, ast.AnnAssign, ast.AugAssign)):  # e.g. softmax = some_module.softmax
+        why = _direct_use(binding.value, reference_names, docstrings) if binding.value is not None else ""
+        return f"{name} is assigned from course_code ({why})" if why else ""
+    functions = {n: node for n, node in bindings.items() if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
     if name not in functions:
         return ""
     seen, todo = set(), [name]
@@ -120,7 +155,7 @@ def reference_use(cells: list[str], name: str) -> str:
         if current in seen:
             continue
         seen.add(current)
-        why = _direct_use(functions[current], reference_names)
+        why = _direct_use(functions[current], reference_names, docstrings)
         if why:
             return why if current == name else f"it calls {current}, and {why}"
         for node in ast.walk(functions[current]):

@@ -49,7 +49,7 @@ HOSTILE = [
      "printed (or wrote to a file) more than"),
     ("writes-and-deletes-files", "rnn_forward",
      FORWARD + "    import glob, os\n"
-     "    for path in glob.glob('**/*', recursive=True) + glob.glob('../**/*.ipynb', recursive=True):\n"
+     "    for path in glob.glob('**/*', recursive=True) + glob.glob('../*.ipynb') + glob.glob('../*/*.ipynb'):\n"
      "        if os.path.isfile(path):\n            os.remove(path)\n"
      "    for name in ('rnn_forward.ipynb', 'submission0.ipynb', '../rnn_forward.ipynb'):\n"
      "        with open(name, 'w') as f:\n            f.write('overwritten')\n"
@@ -66,7 +66,7 @@ HOSTILE = [
     ("imports-reference-dynamically", "softmax",
      SOFTMAX + "    import importlib\n    losses = importlib.import_module('course_' + 'code.scratch.losses')\n"
      "    return losses.softmax(logits)\n",
-     "course_code is not available"),
+     "No module named 'course_code'"),
     ("overrides-allclose", "rnn_forward",
      "np.allclose = lambda *args, **kwargs: True\nnp.isclose = lambda a, b, **kwargs: np.ones(np.shape(a), bool)\n"
      "np.array_equal = lambda *args, **kwargs: True\n\n"
@@ -101,12 +101,13 @@ def test_hostile_submission_gets_a_clear_message_and_zero(submission, question, 
     assert sha256(path) == before
 
 
-def test_top_level_sabotage_of_the_grading_folder_zeroes_the_set_but_not_the_grader(submission):
+def test_top_level_sabotage_of_the_grading_folder_costs_nothing(submission):
+    # The child's folder and its parent are the grader's private temporary folders (or the sandbox's
+    # tmpfs): deleting them loses nothing, and the results still come back.
     path = submission(extra_cells=("import os, shutil\nshutil.rmtree(os.path.abspath('..'), ignore_errors=True)",))
     before = sha256(path)
     points, result = grade_points(path)
-    assert set(points.values()) == {0}
-    assert all("could not be read back" in q.message for q in result.questions)
+    assert points == FULL_MARKS, [q.message for q in result.questions]
     assert sha256(path) == before
 
 

@@ -57,4 +57,4 @@ def test_check_does_not_let_the_function_change_the_inputs_of_later_tests():
 
 def test_magics_become_pass_and_keep_line_numbers():
     notebook = {"nbformat": 4, "cells": [{"cell_type": "code", "source": "%matplotlib inline\n!ls\nx = 1"}]}
-    assert code_cells(notebook) == ["pass  # matplotlib inline\npass  # ls\nx = 1"]
+    assert code_cells(notebook) == ["pass  # %matplotlib inline\npass  # !ls\nx = 1"]

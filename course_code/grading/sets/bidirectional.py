@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from course_code.data.sequences import length_mask
-from course_code.grading.questions import Case, ExerciseSet, KnownBug, Property, Question
+from course_code.grading.questions import Case, ExerciseSet, KnownBug, Property, Question, case_rng
 from course_code.scratch.bidirectional import bidirectional_forward, masked_cross_entropy, reverse_padded
 from course_code.scratch.losses import log_softmax
 from course_code.scratch.rnn import rnn_forward
@@ -34,7 +34,7 @@ WEIGHT_NAMES = ("W_xh_f", "W_hh_f", "b_h_f", "W_xh_b", "W_hh_b", "b_h_b")
 
 
 def _rng(offset: int) -> np.random.Generator:
-    return np.random.default_rng(SEED + offset)
+    return case_rng(SEED + offset)
 
 
 def run_rnn(x, W_xh, W_hh, b_h):

@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from course_code.checks import numerical_gradient
-from course_code.grading.questions import Case, ExerciseSet, KnownBug, Output, Property, Question
+from course_code.grading.questions import Case, ExerciseSet, KnownBug, Output, Property, Question, case_rng
 from course_code.scratch.losses import cross_entropy, cross_entropy_backward
 from course_code.scratch.losses import softmax as reference_softmax
 from course_code.scratch.rnn import RNNCache, RNNStepCache
@@ -40,7 +40,7 @@ EPS = 1e-5  # step of the central differences
 
 
 def _rng(offset: int) -> np.random.Generator:
-    return np.random.default_rng(SEED + offset)
+    return case_rng(SEED + offset)
 
 
 def _weights(rng, D: int, H: int):

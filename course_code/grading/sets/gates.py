@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from course_code.checks import numerical_gradient
-from course_code.grading.questions import Case, ExerciseSet, KnownBug, Output, Property, Question
+from course_code.grading.questions import Case, ExerciseSet, KnownBug, Output, Property, Question, case_rng
 from course_code.scratch.gru import gru_step_forward as reference_gru_step_forward
 from course_code.scratch.gru import gru_step_forward_cho
 from course_code.scratch.lstm import LSTMStepCache
@@ -42,7 +42,7 @@ EPS = 1e-5  # step of the central differences
 
 
 def _rng(offset: int) -> np.random.Generator:
-    return np.random.default_rng(SEED + offset)
+    return case_rng(SEED + offset)
 
 
 def _sigmoid(a):

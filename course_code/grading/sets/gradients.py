@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_code.grading.questions import Case, ExerciseSet, KnownBug, Output, Property, Question
+from course_code.grading.questions import Case, ExerciseSet, KnownBug, Output, Property, Question, case_rng
 from course_code.scratch.clipping import clip_by_global_norm as reference_clip
 from course_code.scratch.jacobians import gradient_fate, hidden_jacobian_norms, symmetric_matrix_with_eigenvalues
 
@@ -34,7 +34,7 @@ FATE_TOLERANCE = 1e-6  # |radius - 1| <= this counts as on the unit circle: verd
 
 
 def _rng(offset: int) -> np.random.Generator:
-    return np.random.default_rng(SEED + offset)
+    return case_rng(SEED + offset)
 
 
 # ---- 1. gradient-norm clipping -------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_code.grading.questions import Case, ExerciseSet, KnownBug, Property, Question
+from course_code.grading.questions import Case, ExerciseSet, KnownBug, Property, Question, case_rng
 from course_code.scratch.losses import cross_entropy, log_softmax
 from course_code.scratch.losses import softmax as reference_softmax
 from course_code.scratch.rnn import rnn_forward as reference_rnn_forward
@@ -23,7 +23,7 @@ SEED = 20260
 
 
 def _rng(offset: int) -> np.random.Generator:
-    return np.random.default_rng(SEED + offset)
+    return case_rng(SEED + offset)
 
 
 def _weights(rng, D: int, H: int):

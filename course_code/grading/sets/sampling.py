@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_code.grading.questions import Case, ExerciseSet, KnownBug, Property, Question
+from course_code.grading.questions import Case, ExerciseSet, KnownBug, Property, Question, case_rng
 from course_code.scratch.losses import softmax
 from course_code.scratch.sampling import inverse_cdf_sample, sample_char_rnn, softmax_with_temperature
 
@@ -32,7 +32,7 @@ MARGIN = 1e-6  # smallest distance between a test's uniform number and a cumulat
 
 
 def _rng(offset: int) -> np.random.Generator:
-    return np.random.default_rng(SEED + offset)
+    return case_rng(SEED + offset)
 
 
 def _far_from_boundaries(cumulative: np.ndarray, uniforms: np.ndarray) -> bool:

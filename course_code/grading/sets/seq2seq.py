@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_code.grading.questions import Case, ExerciseSet, KnownBug, Output, Property, Question
+from course_code.grading.questions import Case, ExerciseSet, KnownBug, Output, Property, Question, case_rng
 from course_code.scratch.attention import additive_attention_scores, attention_context
 from course_code.scratch.decoding import greedy_decode, rnn_decoder_step
 
@@ -35,7 +35,7 @@ GREEDY_ARGS = ("embedding", "W_xh", "W_hh", "b_h", "W_hy", "b_y", "h0", "start_i
 
 
 def _rng(offset: int) -> np.random.Generator:
-    return np.random.default_rng(SEED + offset)
+    return case_rng(SEED + offset)
 
 
 # ---- greedy decoding ---------------------------------------------------------------------

@@ -1,0 +1,366 @@
+"""How far the student's code is kept from everything else: three isolation levels.
+
+``bubblewrap``
+    The child runs under ``bwrap`` (Debian/Ubuntu package ``bubblewrap``) in new
+    PID, mount, network, IPC, UTS and user namespaces, as an unprivileged uid,
+    with ``--die-with-parent``. Its filesystem holds only read-only binds of the
+    system's libraries, the Python runtime (with its site-packages hidden) and
+    NumPy, plus a private tmpfs as the only writable place: no repository, no
+    ``exercises/source``, no ``course_code``, no grader output. It sees no other
+    process, so it can signal none, and everything it started dies with it.
+``dedicated user``
+    Where bubblewrap cannot run (inside Docker without user namespaces, which is
+    how Gradescope runs autograders) and the grader is root: the child runs as a
+    dedicated unprivileged user (``course-grader``, or ``$COURSE_GRADER_USER``)
+    in an empty folder of its own. The grader's files are root's and not writable
+    by it, the grader cannot be signalled by it, and after each question and each
+    submission every process of that user is killed. Whether it can *read* the
+    package and the solutions depends on their permissions: the Gradescope
+    ``setup.sh`` makes them unreadable, and the level's description says when
+    they are not.
+``process``
+    Neither is available (a student's laptop): a separate Python process with
+    resource limits, an empty working folder, a minimal environment and only the
+    standard library and NumPy on ``sys.path``. Not a sandbox: it runs as the
+    user who grades.
+
+``$COURSE_GRADER_ISOLATION`` (``auto``, ``bubblewrap``, ``user`` or ``process``)
+or the ``--isolation`` option chooses; ``auto`` takes the strongest that works.
+"""
+
+from __future__ import annotations
+
+import atexit
+import functools
+import os
+import pwd
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["Isolation", "IsolationError", "LEVELS", "choose_isolation"]
+
+LEVELS = ("bubblewrap", "user", "process")
+REAL = {"bubblewrap", "user"}
+SANDBOX_SITE = "/opt/course-grader/site"  # where NumPy appears inside the bubblewrap sandbox
+SANDBOX_UID = 65534
+TMPFS_BYTES = 64 * 2**20
+DEFAULT_USER = "course-grader"
+
+
+class IsolationError(RuntimeError):
+    """The isolation level asked for cannot run here (the message says why and what to do)."""
+
+
+def _numpy_dirs() -> list[Path]:
+    """NumPy's package folder and, for a wheel install, its bundled libraries (``numpy.libs``)."""
+    package = Path(np.__file__).resolve().parent
+    libs = package.parent / "numpy.libs"
+    return [package] + ([libs] if libs.is_dir() else [])
+
+
+@functools.lru_cache(maxsize=None)
+def _private_site() -> str:
+    """A folder holding only links to NumPy, to put on the child's ``sys.path`` (nothing else installed)."""
+    folder = tempfile.mkdtemp(prefix="course-grader-site-")
+    atexit.register(shutil.rmtree, folder, True)
+    os.chmod(folder, 0o755)
+    for directory in _numpy_dirs():
+        os.symlink(directory, os.path.join(folder, directory.name))
+    return folder
+
+
+def _site_packages_under(root: str) -> list[str]:
+    """Every site-packages or dist-packages folder inside ``root`` (hidden from the sandbox)."""
+    found = []
+    for lib in ("lib", "lib64", "local/lib"):
+        base = Path(root) / lib
+        if not base.is_dir():
+            continue
+        for python in base.glob("python3*"):
+            for name in ("site-packages", "dist-packages"):
+                if (python / name).is_dir():
+                    found.append(str(python / name))
+        if (base / "python3" / "dist-packages").is_dir():
+            found.append(str(base / "python3" / "dist-packages"))
+    return found
+
+
+def _python() -> str:
+    """The interpreter the child runs: ``$COURSE_GRADER_PYTHON``, else this one (a venv's link resolved)."""
+    return os.environ.get("COURSE_GRADER_PYTHON") or os.path.realpath(sys.executable)
+
+
+def _bwrap_arguments() -> list[str]:
+    python = _python()
+    args = ["--unshare-user", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
+            "--unshare-cgroup-try", "--die-with-parent", "--new-session", "--disable-userns",
+            "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID), "--clearenv"]
+    for top in ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
+        if os.path.islink(top):
+            args += ["--symlink", os.readlink(top), top]
+        elif os.path.isdir(top):
+            args += ["--ro-bind", top, top]
+    args += ["--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache"]
+    prefixes = sorted({os.path.realpath(sys.base_prefix), os.path.realpath(sys.base_exec_prefix)})
+    hidden = []
+    for prefix in prefixes:
+        if not prefix.startswith("/usr"):
+            args += ["--ro-bind", prefix, prefix]
+        hidden += _site_packages_under(prefix)
+    if not any(python.startswith(p + os.sep) for p in prefixes + ["/usr"]):
+        args += ["--ro-bind", python, python]
+    for folder in sorted(set(hidden)):
+        args += ["--tmpfs", folder]
+    for directory in _numpy_dirs():
+        args += ["--ro-bind", str(directory), f"{SANDBOX_SITE}/{directory.name}"]
+    args += ["--proc", "/proc", "--dev", "/dev", "--size", str(TMPFS_BYTES), "--tmpfs", "/tmp", "--chdir", "/tmp"]
+    return args
+
+
+def child_environment(home: str) -> dict[str, str]:
+    """The child's whole environment: nothing that names a path of the grader."""
+    return {"PATH": "/usr/bin:/bin", "HOME": home, "TMPDIR": home, "LANG": "C.UTF-8",
+            "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+def _readable_by(path: Path, uid: int, gid: int) -> bool:
+    """Whether ``uid`` (group ``gid``) could list or read ``path``, judged by the mode bits of it and its parents."""
+    try:
+        chain = [path, *path.parents]
+        for i, part in enumerate(chain):
+            info = part.stat()
+            bits = (stat.S_IXUSR | (stat.S_IRUSR if i == 0 else 0), stat.S_IXGRP | (stat.S_IRGRP if i == 0 else 0),
+                    stat.S_IXOTH | (stat.S_IROTH if i == 0 else 0))
+            need = bits[0] if info.st_uid == uid else bits[1] if info.st_gid == gid else bits[2]
+            if info.st_mode & need != need:
+                return False
+        return True
+    except OSError:
+        return False
+
+
+def _protected_paths() -> list[Path]:
+    """What the dedicated user must not read: the package (and its solutions), the exercises' sources."""
+    package = Path(__file__).resolve().parents[1]
+    paths = [package]
+    source = package.parent / "exercises" / "source"
+    if source.is_dir():
+        paths.append(source)
+    return paths
+
+
+_USER_LOCK = threading.Lock()
+
+
+@dataclass
+class Isolation:
+    """One isolation level, ready to start children.
+
+    Attributes:
+        level: ``"bubblewrap"``, ``"user"`` or ``"process"``.
+        description: one sentence for reports, e.g. ``"bubblewrap sandbox (bwrap 0.8.0)"``.
+        real: whether it is a sandbox the submission cannot leave (bubblewrap, or the
+            dedicated user with the package unreadable).
+        uid, gid: the dedicated user's ids (level ``user``).
+    """
+
+    level: str
+    description: str
+    real: bool
+    uid: int = -1
+    gid: int = -1
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def reap(self) -> str:
+        """How the child may end the processes its student code started: see child._reap_others."""
+        return {"bubblewrap": "namespace", "user": "uid"}.get(self.level, "")
+
+    @property
+    def label(self) -> str:
+        """The isolation as reports name it, e.g. ``"bubblewrap (bwrap 0.8.0)"``."""
+        return self.description
+
+    def command(self, program: str) -> tuple[list[str], dict]:
+        """The command and ``subprocess.Popen`` keywords that run ``python -c program`` at this level.
+
+        The program gets the folder holding NumPy as ``sys.argv[1]``.
+        """
+        python = _python()
+        run = [python, "-I", "-S", "-c", program]
+        if self.level == "bubblewrap":
+            env = child_environment("/tmp")
+            arguments = _bwrap_arguments()
+            for key, value in env.items():
+                arguments += ["--setenv", key, value]
+            return ["bwrap", *arguments, "--", *run, SANDBOX_SITE], {"start_new_session": True}
+        private = tempfile.mkdtemp(prefix="course-grader-")  # work/.. is this folder, never /tmp itself
+        work = os.path.join(private, "work")
+        os.mkdir(work, 0o700)
+        keywords = {"cwd": work, "env": child_environment(work), "start_new_session": True}
+        if self.level == "user":
+            os.chmod(private, 0o711)
+            os.chown(work, self.uid, self.gid)
+            keywords.update(user=self.uid, group=self.gid, extra_groups=[], umask=0o077)
+        return [*run, _private_site()], keywords | {"_work": private}
+
+    def lock(self):
+        """Held while a child runs: the dedicated user runs one child at a time (its processes are all killed after)."""
+        return _USER_LOCK if self.level == "user" else _NoLock()
+
+    def clean_up(self, process: subprocess.Popen | None, keywords: dict) -> None:
+        """End everything the child started and remove its working folder."""
+        if process is not None:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        if self.level == "user":
+            kill_all_processes_of(self.uid, self.gid)
+        work = keywords.get("_work")
+        if work:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+class _NoLock:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def kill_all_processes_of(uid: int, gid: int) -> None:
+    """SIGKILL every process of ``uid`` (never root's): a helper running as ``uid`` calls ``kill(-1)``.
+
+    The kernel sends ``kill(-1)`` to every process the caller may signal, that
+    is every process of that user, in one pass that a fork cannot race.
+    """
+    if uid <= 0:
+        raise ValueError(f"refusing to kill every process of uid {uid}")
+    script = "import os, signal\ntry:\n    os.kill(-1, signal.SIGKILL)\nexcept OSError:\n    pass\n"
+    for _ in range(3):
+        subprocess.run([_python(), "-I", "-S", "-c", script], user=uid, group=gid, extra_groups=[],
+                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       cwd="/", env={"PATH": "/usr/bin:/bin"}, timeout=30, check=False)
+        if not _processes_of(uid):
+            return
+
+
+def _processes_of(uid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if os.stat(f"/proc/{entry}").st_uid == uid:
+                    found.append(int(entry))
+            except OSError:
+                pass
+    return found
+
+
+def _probe(command: list[str], keywords: dict) -> str:
+    """``""`` if ``command`` imports NumPy and exits 0 within 60 s, else why not."""
+    keywords = {k: v for k, v in keywords.items() if not k.startswith("_")}
+    try:
+        run = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, timeout=60, **keywords)
+    except (OSError, subprocess.SubprocessError) as error:
+        return str(error)
+    if run.returncode != 0:
+        return (run.stderr.decode("utf-8", "replace").strip().splitlines() or [f"exit status {run.returncode}"])[-1]
+    return ""
+
+
+PROBE = "import sys\nsys.path.insert(0, sys.argv[1])\nimport numpy\n"
+
+
+@functools.lru_cache(maxsize=None)
+def _bubblewrap() -> Isolation | str:
+    if not sys.platform.startswith("linux"):
+        return "bubblewrap runs only on Linux"
+    if shutil.which("bwrap") is None:
+        return ("bwrap is not installed (Debian/Ubuntu: apt-get install bubblewrap; or run "
+                "tools/grader_deps.sh as root)")
+    try:
+        version = subprocess.run(["bwrap", "--version"], capture_output=True, text=True, timeout=30).stdout.strip()
+    except (OSError, subprocess.SubprocessError) as error:
+        return f"bwrap does not run: {error}"
+    isolation = Isolation("bubblewrap", f"bubblewrap sandbox ({version or 'bwrap'})", True)
+    command, keywords = isolation.command(PROBE)
+    why = _probe(command, keywords)
+    if why:
+        return f"bwrap cannot create its namespaces here ({why})"
+    return isolation
+
+
+@functools.lru_cache(maxsize=None)
+def _dedicated_user(name: str) -> Isolation | str:
+    if os.geteuid() != 0:
+        return "the dedicated-user fallback needs the grader to run as root"
+    try:
+        entry = pwd.getpwnam(name)
+    except KeyError:
+        return (f"there is no user {name!r} (create it with: useradd --system --no-create-home "
+                f"--shell /usr/sbin/nologin {name})")
+    if entry.pw_uid == 0:
+        return f"user {name!r} is root"
+    isolation = Isolation("user", f"dedicated user {name} (uid {entry.pw_uid})", True, entry.pw_uid, entry.pw_gid)
+    command, keywords = isolation.command(PROBE)
+    try:
+        why = _probe(command, keywords)
+    finally:
+        isolation.clean_up(None, keywords)
+    if why:
+        return f"user {name!r} cannot run {_python()} with NumPy ({why}); set COURSE_GRADER_PYTHON"
+    readable = [str(p) for p in _protected_paths() if _readable_by(p, entry.pw_uid, entry.pw_gid)]
+    if readable:
+        isolation.real = False
+        isolation.description += ", but it can read " + " and ".join(readable)
+        isolation.warnings.append(f"user {name} can read {', '.join(readable)}: make them unreadable to it "
+                                  f"(chmod -R o-rwx), as the Gradescope setup.sh does")
+    return isolation
+
+
+def choose_isolation(requested: str | None = None) -> Isolation:
+    """The isolation level to grade with.
+
+    Args:
+        requested: ``"auto"`` (the strongest that works), ``"bubblewrap"``, ``"user"``
+            or ``"process"``; None reads ``$COURSE_GRADER_ISOLATION`` (default ``auto``).
+
+    Raises:
+        IsolationError: if the level asked for (other than ``auto``) cannot run here.
+        ValueError: for an unknown level.
+    """
+    requested = requested or os.environ.get("COURSE_GRADER_ISOLATION", "") or "auto"
+    if requested not in ("auto", *LEVELS):
+        raise ValueError(f"unknown isolation level {requested!r}; expected auto, {', '.join(LEVELS)}")
+    reasons = []
+    if requested in ("auto", "bubblewrap"):
+        found = _bubblewrap()
+        if isinstance(found, Isolation):
+            return found
+        reasons.append(found)
+        if requested == "bubblewrap":
+            raise IsolationError(found)
+    if requested in ("auto", "user"):
+        found = _dedicated_user(os.environ.get("COURSE_GRADER_USER", DEFAULT_USER))
+        if isinstance(found, Isolation):
+            return found
+        if requested == "user":
+            raise IsolationError(found)
+        reasons.append(found)
+    description = "separate process only (not a sandbox)"
+    isolation = Isolation("process", description, False)
+    if requested == "auto" and os.geteuid() == 0:
+        isolation.warnings.extend(reasons)
+    return isolation
