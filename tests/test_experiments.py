@@ -1,4 +1,4 @@
-"""Seeded runs over seeds: the adding-problem and language-model runs and their summary."""
+"""Runs over seeds: the adding-problem and language-model runs and their summary."""
 
 import math
 
