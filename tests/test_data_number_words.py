@@ -74,3 +74,38 @@ def test_too_many_numbers_raise():
 
 def test_pairs():
     assert number_pairs(np.array([40, 7])) == [(["forty"], "40"), (["seven"], "7")]
+
+
+def test_digit_counts_and_pool_sizes():
+    from course_code.data.number_words import digit_count, numbers_with_digits
+
+    assert [numbers_with_digits(d) for d in (1, 2, 3, 9)] == [10, 90, 900, 900_000_000]
+    assert digit_count([0, 9, 10, 999, 1000]).tolist() == [1, 1, 2, 3, 4]
+    with pytest.raises(ValueError, match="digits"):
+        numbers_with_digits(0)
+
+
+def test_min_digits_bounds_the_draws():
+    drawn = sample_numbers(300, np.random.default_rng(0), max_digits=5, min_digits=4)
+    assert drawn.min() >= 1000 and drawn.max() < 10**5
+    with pytest.raises(ValueError, match="count must be an integer in \\[0, 9000\\]"):
+        sample_numbers(9001, np.random.default_rng(0), max_digits=4, min_digits=4)
+    with pytest.raises(ValueError, match="must not exceed"):
+        sample_numbers(1, np.random.default_rng(0), max_digits=3, min_digits=4)
+
+
+def test_held_out_sets_are_stratified_and_keep_short_numbers_back():
+    from course_code.data.number_words import digit_count, split_by_digit_count
+
+    train, validation, test = split_by_digit_count(1000, (20, 40), np.random.default_rng(5),
+                                                   max_digits=4)
+    # 30% of the ten 1-digit numbers (3) and of the ninety 2-digit ones (27), shared 1:2
+    assert np.bincount(digit_count(validation), minlength=5)[1:].tolist() == [1, 9, 20, 20]
+    assert np.bincount(digit_count(test), minlength=5)[1:].tolist() == [2, 18, 40, 40]
+    everything = np.concatenate([train, validation, test])
+    assert len(set(everything.tolist())) == len(everything) and len(train) == 1000
+    assert np.bincount(digit_count(train), minlength=5)[1:3].tolist() == [7, 63]
+    with pytest.raises(ValueError, match="held_out_per_count"):
+        split_by_digit_count(10, (-1,), np.random.default_rng(0))
+    with pytest.raises(ValueError, match="max_held_out_share"):
+        split_by_digit_count(10, (1,), np.random.default_rng(0), max_held_out_share=1.0)
