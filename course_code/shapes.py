@@ -1,4 +1,4 @@
-"""One shape vocabulary for the whole package, and the check that enforces it.
+"""One shape vocabulary for the whole package, and the checks that enforce it.
 
 Every docstring in ``course_code`` writes shapes with these letters:
 
@@ -13,18 +13,59 @@ L     number of stacked layers
 
 Arrays are **batch-first**: a batch of sequences has shape ``(N, T, D)``, as in
 ``torch.nn.RNN(..., batch_first=True)``. PyTorch's default layout is time-first,
-``(T, N, D)``; ``x.transpose(0, 1)`` moves between the two.
+``(T, N, D)``; ``x.transpose(0, 1)`` moves between the two. A stacked axis is
+written with its multiple: an LSTM's four gates stack to ``4H`` rows, so its
+``W_x`` is ``(4H, D)``, and a message reads ``(4H=24, D=5)``.
+
+Every public function of the package checks its arguments with the functions
+here, so that bad input gets one kind of message everywhere, naming the
+argument and what was expected:
+
+* :func:`check_shape`: an array's shape, in the letters above;
+* :func:`check_float_dtype`: NumPy arrays of one floating-point dtype;
+* :func:`check_positive_int`: a size or a count (``True`` is not a size);
+* :func:`check_generator`: an ``rng`` argument;
+* :func:`check_numpy_array` and :func:`check_tensor`: NumPy on the NumPy side, torch on the
+  torch side, with a hint how to convert.
+
+A wrong *type* raises :class:`ArgumentTypeError`, which is both a ``TypeError``
+and a ``ValueError``, so code that catches either keeps working; a wrong value
+or shape raises ``ValueError``.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from numbers import Integral, Real
 
 import numpy as np
 
-__all__ = ["check_shape", "check_float_dtype"]
+__all__ = [
+    "ArgumentTypeError",
+    "check_float_dtype",
+    "check_generator",
+    "check_numpy_array",
+    "check_positive_int",
+    "check_probability",
+    "check_real",
+    "check_shape",
+    "check_tensor",
+]
 
 Axis = int | str | None
+
+_STACKED = re.compile(r"^(\d+)([A-Za-z_][A-Za-z_0-9]*)$")  # "4H": four blocks of H stacked on one axis
+
+
+class ArgumentTypeError(TypeError, ValueError):
+    """An argument of the wrong type: a ``TypeError`` that ``except ValueError`` also catches."""
+
+
+def _split_axis(axis: str) -> tuple[int, str]:
+    """``"4H" -> (4, "H")``, ``"H" -> (1, "H")``."""
+    match = _STACKED.match(axis)
+    return (int(match.group(1)), match.group(2)) if match else (1, axis)
 
 
 def _spell(expected: Sequence[Axis], sizes: dict[str, int]) -> str:
@@ -32,8 +73,9 @@ def _spell(expected: Sequence[Axis], sizes: dict[str, int]) -> str:
     for axis in expected:
         if axis is None:
             parts.append("?")
-        elif isinstance(axis, str) and axis in sizes:
-            parts.append(f"{axis}={sizes[axis]}")
+        elif isinstance(axis, str):
+            multiple, letter = _split_axis(axis)
+            parts.append(f"{axis}={multiple * sizes[letter]}" if letter in sizes else axis)
         else:
             parts.append(str(axis))
     return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
@@ -43,8 +85,9 @@ def check_shape(name: str, array, expected: Sequence[Axis], sizes: dict[str, int
     """Check that ``array`` has the ``expected`` shape; return the sizes of the letters.
 
     ``expected`` holds one entry per axis: an ``int`` (exactly that size), a
-    letter such as ``"N"`` (any size, the same for every use of the letter), or
-    ``None`` (any size). Pass one ``sizes`` dict to several calls so that a
+    letter such as ``"N"`` (any size, the same for every use of the letter), a
+    stacked letter such as ``"4H"`` (four times the size of ``H``), or ``None``
+    (any size). Pass one ``sizes`` dict to several calls so that a
     letter keeps its meaning across arguments; it is updated in place::
 
         sizes = {}
@@ -72,11 +115,16 @@ def check_shape(name: str, array, expected: Sequence[Axis], sizes: dict[str, int
         new: dict[str, int] = {}
         for size, axis in zip(actual, expected):
             if isinstance(axis, str):
-                want = sizes.get(axis, new.get(axis))
+                multiple, letter = _split_axis(axis)
+                known = sizes.get(letter, new.get(letter))
+                want = None if known is None else multiple * known
                 if want is not None and want != size:
                     problem = f"{axis}={size} where {axis}={want} was expected"
                     break
-                new[axis] = size
+                if want is None and size % multiple:
+                    problem = f"{size} rows, not a multiple of {multiple}"
+                    break
+                new[letter] = size // multiple
             elif axis is not None and axis != size:
                 problem = f"size {size} where {axis} was expected"
                 break
@@ -96,7 +144,8 @@ def check_float_dtype(**arrays) -> np.dtype:
     """
     dtypes = {}
     for name, array in arrays.items():
-        dtype = np.asarray(array).dtype
+        check_numpy_array(name, array)
+        dtype = array.dtype
         if not np.issubdtype(dtype, np.floating):
             raise ValueError(f"{name} must be a floating-point array, got dtype {dtype}")
         dtypes[name] = dtype
@@ -104,3 +153,137 @@ def check_float_dtype(**arrays) -> np.dtype:
         listed = ", ".join(f"{k}: {v}" for k, v in dtypes.items())
         raise ValueError(f"all arrays must share one floating-point dtype, got {listed}")
     return next(iter(dtypes.values()))
+
+
+def check_positive_int(name: str, value, minimum: int = 1) -> int:
+    """Return ``value`` as an ``int`` if it is an integer of at least ``minimum``; else raise.
+
+    Python and NumPy integers are accepted (``np.int64(3)`` is a size);
+    ``True`` and ``3.0`` are not.
+
+    Args:
+        name: the argument's name, for the message.
+        value: the value to check.
+        minimum: the smallest allowed value (1 for sizes, 0 for counts that may be empty).
+
+    Raises:
+        ArgumentTypeError: if ``value`` is not an integer (a ``bool`` is not one).
+        ValueError: if ``value`` is smaller than ``minimum``.
+    """
+    wanted = "a positive integer" if minimum == 1 else f"an integer of at least {minimum}"
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, Integral):
+        raise ArgumentTypeError(f"{name} must be {wanted}, got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be {wanted}, got {value!r}")
+    return int(value)
+
+
+def check_real(name: str, value, low: float = -np.inf, high: float = np.inf,
+               low_open: bool = False, high_open: bool = False) -> float:
+    """Return ``value`` as a ``float`` if it is a finite real number in the given interval; else raise.
+
+    Raises:
+        ArgumentTypeError: if ``value`` is not a real number (a ``bool`` is not one).
+        ValueError: if it is NaN, infinite where the interval is bounded, or outside the interval.
+    """
+    left, right = "(" if low_open else "[", ")" if high_open else "]"
+    interval = f"{left}{low:g}, {high:g}{right}"
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, Real):
+        raise ArgumentTypeError(f"{name} must be a real number in {interval}, got {value!r}")
+    value = float(value)
+    below = value <= low if low_open else value < low
+    above = value >= high if high_open else value > high
+    if np.isnan(value) or below or above:
+        raise ValueError(f"{name} must be a real number in {interval}, got {value!r}")
+    return value
+
+
+def check_probability(name: str, value) -> float:
+    """Return ``value`` as a ``float`` if it is a probability, a real number in ``[0, 1]``; else raise.
+
+    Raises:
+        ArgumentTypeError: if ``value`` is not a real number (a ``bool`` is not one).
+        ValueError: if it is NaN or outside ``[0, 1]``.
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, Real):
+        raise ArgumentTypeError(f"{name} must be a probability in [0, 1], got {value!r}")
+    if not 0.0 <= float(value) <= 1.0:  # False for NaN too
+        raise ValueError(f"{name} must be a probability in [0, 1], got {value!r}")
+    return float(value)
+
+
+def check_generator(name: str, rng) -> np.random.Generator:
+    """Return ``rng`` if it is a ``np.random.Generator``; else raise.
+
+    Raises:
+        ArgumentTypeError: for anything else, including a seed: the message says how to make one.
+    """
+    if not isinstance(rng, np.random.Generator):
+        hint = f"; make one with np.random.default_rng({rng!r})" if isinstance(rng, Integral) else ""
+        raise ArgumentTypeError(
+            f"{name} must be a numpy.random.Generator, got {type(rng).__name__}{hint}"
+        )
+    return rng
+
+
+def _is_tensor(value) -> bool:
+    return type(value).__module__.split(".")[0] == "torch" and hasattr(value, "detach")
+
+
+def check_numpy_array(name: str, array) -> np.ndarray:
+    """Return ``array`` if it is a NumPy array; else raise.
+
+    The NumPy implementations take NumPy arrays only, so that a torch tensor does
+    not travel half-way through a computation before failing.
+
+    Raises:
+        ArgumentTypeError: naming the argument; for a torch tensor the message says
+            to call ``.detach().numpy()``.
+    """
+    if isinstance(array, np.ndarray):
+        return array
+    hint = "; convert a tensor with .detach().numpy()" if _is_tensor(array) else ""
+    raise ArgumentTypeError(f"{name} must be a numpy array, got {type(array).__name__}{hint}")
+
+
+def check_tensor(name: str, tensor, expected: Sequence[Axis] | None = None,
+                 sizes: dict[str, int] | None = None, dtype=None) -> dict[str, int]:
+    """Check a torch tensor's type, shape (as :func:`check_shape`) and dtype; return the sizes.
+
+    Args:
+        name: the argument's name, for the message.
+        tensor: the value to check.
+        expected: the shape, as in :func:`check_shape`, or ``None`` for any shape.
+        sizes: the letters' sizes so far, updated in place.
+        dtype: ``None`` (any dtype), ``"float"`` (any floating-point dtype),
+            ``"integer"`` (any integer dtype), ``"bool"``, or one ``torch.dtype``
+            (for example a module's parameter dtype).
+
+    Raises:
+        ArgumentTypeError: if ``tensor`` is not a ``torch.Tensor`` (for a NumPy array the
+            message says to call ``torch.from_numpy``), or has the wrong dtype.
+        ValueError: if the shape is wrong.
+    """
+    import torch  # here, not at the top: the NumPy side of the package does not need torch
+
+    if not isinstance(tensor, torch.Tensor):
+        hint = "; convert an array with torch.from_numpy" if isinstance(tensor, np.ndarray) else ""
+        raise ArgumentTypeError(f"{name} must be a torch.Tensor, got {type(tensor).__name__}{hint}")
+    sizes = {} if sizes is None else sizes
+    if expected is not None:
+        check_shape(name, tensor, expected, sizes)
+    if dtype is None:
+        return sizes
+    if dtype == "float":
+        ok, wanted = tensor.is_floating_point(), "a floating-point dtype"
+    elif dtype == "integer":
+        ok = not tensor.is_floating_point() and not tensor.is_complex() and tensor.dtype != torch.bool
+        wanted = "an integer dtype"
+    elif dtype == "bool":
+        ok, wanted = tensor.dtype == torch.bool, "dtype torch.bool"
+    else:
+        ok, wanted = tensor.dtype == dtype, f"the module's dtype {dtype}"
+    if not ok:
+        hint = f" (convert with .to({dtype}))" if isinstance(dtype, torch.dtype) else ""
+        raise ArgumentTypeError(f"{name} must have {wanted}, got {tensor.dtype}{hint}")
+    return sizes

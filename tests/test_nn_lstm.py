@@ -65,17 +65,35 @@ def test_module_equals_torch_lstm_outputs_states_and_gradients(N, T, D, H, L):
     assert_same_grads(ours, reference, (x, h0, c0), (x_ref, h0_ref, c0_ref))
 
 
-def test_plain_python_loops_give_the_same_numbers(monkeypatch):
-    """The fallback used where TorchScript is unavailable computes the same outputs and gradients."""
-    assert isinstance(lstm_module._forward_loop_compiled, torch.jit.ScriptFunction)
-    ours, reference = pair(3, 4, 2)
-    monkeypatch.setattr(lstm_module, "_forward_loop_compiled", lstm_module._forward_loop)
-    monkeypatch.setattr(lstm_module, "_backward_loop_compiled", lstm_module._backward_loop)
-    x, h0, c0 = inputs(2, 5, 3, 4, 2)
-    x_ref, h0_ref, c0_ref = (t.detach().clone().requires_grad_() for t in (x, h0, c0))
-    torch.testing.assert_close(run_and_backward(ours, x, (h0, c0))[0],
-                               run_and_backward(reference, x_ref, (h0_ref, c0_ref))[0], **TOLERANCE)
-    assert_same_grads(ours, reference, (x, h0, c0), (x_ref, h0_ref, c0_ref))
+def test_fused_layer_equals_the_readable_cell_looped():
+    """The fast path (hand-written backward) and the loop of lstm_cell give the same outputs and gradients."""
+    from course_code.nn.fused import lstm_layer
+    from course_code.nn.recurrent import run_cell
+
+    ours, _ = pair(3, 4, 1)
+    x, h0, c0 = inputs(2, 5, 3, 4, 1)
+    params = ours.layer_parameters(0)
+    results = []
+    for run in (lambda: lstm_layer(x, (h0[0], c0[0]), *params),
+                lambda: run_cell(lstm_module.LSTM_CELL, x, (h0[0], c0[0]), params, torch.ones(2, 5, dtype=bool))):
+        out, (h_T, c_T) = run()
+        grads = torch.autograd.grad((out.sin().sum() + h_T.sum() + c_T.square().sum()), (x, h0, c0, *params))
+        results.append((out, h_T, c_T, *grads))
+    for fused, readable in zip(*results):
+        torch.testing.assert_close(fused, readable, **TOLERANCE)
+
+
+def test_second_derivatives_equal_torch():
+    """Double backward (a gradient penalty) works through the fused loop, as through torch.nn.LSTM."""
+    ours, reference = pair(3, 4, 2, seed=4)
+    x = torch.randn(2, 5, 3, dtype=torch.float64, requires_grad=True)
+    penalties = []
+    for module in (ours, reference):
+        (dx,) = torch.autograd.grad(module(x)[0].tanh().sum(), x, create_graph=True)
+        penalty = dx.square().sum()
+        penalties.append((penalty, *torch.autograd.grad(penalty, list(module.parameters()))))
+    for a, b in zip(*penalties):
+        torch.testing.assert_close(a, b, **TOLERANCE)
 
 
 def test_loss_on_output_only_and_default_state():
@@ -183,13 +201,15 @@ def test_forget_bias_init_without_bias_raises():
 
 def test_bad_input_raises_value_error_with_shapes():
     ours = ScratchLSTM(3, 4, num_layers=2)
-    with pytest.raises(ValueError, match=r"x must have shape \(N, T, D=3\) with T >= 1, got \(2, 5\)"):
+    with pytest.raises(ValueError, match=r"x must have shape \(N, T, D=3\), got shape \(2, 5\)"):
         ours(torch.zeros(2, 5))
-    with pytest.raises(ValueError, match=r"x must have shape \(N, T, D=3\) with T >= 1, got \(2, 5, 4\)"):
+    with pytest.raises(ValueError, match=r"x must have shape \(N, T, D=3\), got shape \(2, 5, 4\)"):
         ours(torch.zeros(2, 5, 4))
-    with pytest.raises(ValueError, match=r"h0 must have shape \(L, N, H\) = \(2, 2, 4\), got \(1, 2, 4\)"):
+    with pytest.raises(ValueError, match=r"x must have at least one time step"):
+        ours(torch.zeros(2, 0, 3))
+    with pytest.raises(ValueError, match=r"h0 must have shape \(L=2, N=2, H=4\), got shape \(1, 2, 4\)"):
         ours(torch.zeros(2, 5, 3), (torch.zeros(1, 2, 4), torch.zeros(2, 2, 4)))
-    with pytest.raises(ValueError, match=r"c0 must have shape \(L, N, H\) = \(2, 2, 4\), got \(2, 2\)"):
+    with pytest.raises(ValueError, match=r"c0 must have shape \(L=2, N=2, H=4\), got shape \(2, 2\)"):
         ours(torch.zeros(2, 5, 3), (torch.zeros(2, 2, 4), torch.zeros(2, 2)))
     with pytest.raises(ValueError, match=r"pair \(h0, c0\)"):
         ours(torch.zeros(2, 5, 3), torch.zeros(2, 2, 4))

@@ -100,11 +100,13 @@ def test_time_major_layout_maps_by_transpose():
 
 def test_bad_input_raises_value_error_with_shapes():
     ours = VanillaRNN(3, 4, num_layers=2)
-    with pytest.raises(ValueError, match=r"x must have shape \(N, T, D=3\), got \(2, 5\)"):
+    with pytest.raises(ValueError, match=r"x must have shape \(N, T, D=3\), got shape \(2, 5\)"):
         ours(torch.zeros(2, 5))
-    with pytest.raises(ValueError, match=r"x must have shape \(N, T, D=3\), got \(2, 5, 4\)"):
+    with pytest.raises(ValueError, match=r"x must have shape \(N, T, D=3\), got shape \(2, 5, 4\)"):
         ours(torch.zeros(2, 5, 4))
-    with pytest.raises(ValueError, match=r"h0 must have shape \(L, N, H\) = \(2, 2, 4\), got \(1, 2, 4\)"):
+    with pytest.raises(ValueError, match=r"x must have at least one time step"):  # was a RuntimeError
+        ours(torch.zeros(2, 0, 3))
+    with pytest.raises(ValueError, match=r"h0 must have shape \(L=2, N=2, H=4\), got shape \(1, 2, 4\)"):
         ours(torch.zeros(2, 5, 3), torch.zeros(1, 2, 4))
     with pytest.raises(ValueError, match="nonlinearity must be 'tanh' or 'relu'"):
         VanillaRNN(3, 4, nonlinearity="sigmoid")

@@ -209,7 +209,7 @@ def test_bad_inputs_raise():
     module = StackedRNN("lstm", 3, 4, bidirectional=True)
     with pytest.raises(ValueError, match=r"x must have shape \(N, T, D=3\)"):
         module(torch.zeros(2, 5, 4))
-    with pytest.raises(ValueError, match=r"\(L \* dirs, N, H\) = \(2, 2, 4\)"):
+    with pytest.raises(ValueError, match=r"h0 must have shape \(2L=2, N=2, H=4\)"):
         module(torch.zeros(2, 5, 3), (torch.zeros(1, 2, 4), torch.zeros(1, 2, 4)))
     with pytest.raises(ValueError, match=r"lengths must lie in \[1, T=5\]"):
         module(torch.zeros(2, 5, 3), lengths=torch.tensor([6, 2]))

@@ -22,32 +22,14 @@ Example::
 from __future__ import annotations
 
 from collections.abc import Sequence
-from numbers import Integral, Real
+from numbers import Real
 
 import numpy as np
 
-from course_code.shapes import check_shape
+from course_code.masking import check_lengths, length_mask
+from course_code.shapes import ArgumentTypeError, check_positive_int, check_real, check_shape
 
 __all__ = ["arithmetic_progression", "last_steps", "length_mask", "pad_sequences"]
-
-
-def _check_positive_int(name: str, value, allow_zero: bool = False) -> int:
-    if isinstance(value, bool) or not isinstance(value, Integral):
-        raise ValueError(f"{name} must be an integer, got {value!r}")
-    smallest = 0 if allow_zero else 1
-    if value < smallest:
-        raise ValueError(f"{name} must be at least {smallest}, got {value}")
-    return int(value)
-
-
-def _check_lengths(lengths) -> np.ndarray:
-    lengths = np.asarray(lengths)
-    check_shape("lengths", lengths, ("N",))
-    if not np.issubdtype(lengths.dtype, np.integer):
-        raise ValueError(f"lengths must hold integers, got dtype {lengths.dtype}")
-    if lengths.size and lengths.min() < 0:
-        raise ValueError(f"lengths must be non-negative, got {lengths.min()}")
-    return lengths
 
 
 def pad_sequences(sequences: Sequence, padding_value: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
@@ -71,7 +53,7 @@ def pad_sequences(sequences: Sequence, padding_value: float = 0.0) -> tuple[np.n
             ``D`` differ, or ``padding_value`` is not a real number.
     """
     if isinstance(padding_value, bool) or not isinstance(padding_value, Real):
-        raise ValueError(f"padding_value must be a real number, got {padding_value!r}")
+        raise ArgumentTypeError(f"padding_value must be a real number, got {padding_value!r}")
     if len(sequences) == 0:
         raise ValueError("sequences must hold at least one sequence, got none")
     arrays = [np.asarray(s) for s in sequences]
@@ -98,27 +80,6 @@ def pad_sequences(sequences: Sequence, padding_value: float = 0.0) -> tuple[np.n
     return padded, lengths
 
 
-def length_mask(lengths, T: int) -> np.ndarray:
-    """Which steps of a padded batch are real: ``mask[n, t] = t < lengths[n]``.
-
-    Args:
-        lengths: the number of real steps of each sequence, integers, ``(N,)``.
-        T: the number of steps of the padded batch; at least ``max(lengths)``.
-
-    Returns:
-        A boolean array of shape ``(N, T)``. ``mask.sum(axis=1)`` equals ``lengths``.
-
-    Raises:
-        ValueError: if ``lengths`` is not a 1-D integer array of non-negative
-            values, ``T`` is not a non-negative integer, or a length exceeds ``T``.
-    """
-    lengths = _check_lengths(lengths)
-    T = _check_positive_int("T", T, allow_zero=True)
-    if lengths.size and lengths.max() > T:
-        raise ValueError(f"every length must be at most T={T}, got a length of {lengths.max()}")
-    return np.arange(T)[None, :] < lengths[:, None]
-
-
 def last_steps(values: np.ndarray, lengths) -> np.ndarray:
     """The value at each sequence's last *real* step, ``values[n, lengths[n] - 1]``.
 
@@ -141,16 +102,7 @@ def last_steps(values: np.ndarray, lengths) -> np.ndarray:
     values = np.asarray(values)
     if values.ndim < 2:
         raise ValueError(f"values must have shape (N, T, ...), got shape {values.shape}")
-    lengths = _check_lengths(lengths)
-    if lengths.shape[0] != values.shape[0]:
-        raise ValueError(
-            f"lengths must have shape (N={values.shape[0]},) to match values, got shape {lengths.shape}"
-        )
-    T = values.shape[1]
-    if lengths.size and (lengths.min() < 1 or lengths.max() > T):
-        raise ValueError(
-            f"lengths must lie in [1, T={T}], got values from {lengths.min()} to {lengths.max()}"
-        )
+    lengths = check_lengths(lengths, T=values.shape[1], N=values.shape[0], minimum=1)
     return values[np.arange(values.shape[0]), lengths - 1]
 
 
@@ -170,7 +122,6 @@ def arithmetic_progression(start: float, step: float, length: int) -> np.ndarray
             ``step`` is not a real number.
     """
     for name, value in (("start", start), ("step", step)):
-        if isinstance(value, bool) or not isinstance(value, Real):
-            raise ValueError(f"{name} must be a real number, got {value!r}")
-    length = _check_positive_int("length", length)
+        check_real(name, value)
+    length = check_positive_int("length", length)
     return start + step * np.arange(length, dtype=np.float64)

@@ -22,24 +22,12 @@ from collections.abc import Callable
 
 import torch
 
+from course_code.masking import check_lengths, steps_mask
+from course_code.shapes import check_tensor
+
 __all__ = ["MERGE_MODES", "bidirectional", "merge_directions", "reverse_padded", "steps_mask"]
 
 MERGE_MODES = ("concat", "sum", "mean")
-
-
-def steps_mask(lengths: torch.Tensor, T: int) -> torch.Tensor:
-    """``mask[n, t] = t < lengths[n]``: which steps of a padded batch are real, ``(N, T)`` booleans.
-
-    Raises:
-        ValueError: if ``lengths`` is not 1-D, or a length lies outside ``[1, T]``.
-    """
-    lengths = torch.as_tensor(lengths)
-    if lengths.dim() != 1:
-        raise ValueError(f"lengths must have shape (N,), got shape {tuple(lengths.shape)}")
-    if lengths.numel() and (int(lengths.min()) < 1 or int(lengths.max()) > T):
-        raise ValueError(f"lengths must lie in [1, T={T}], "
-                         f"got values from {int(lengths.min())} to {int(lengths.max())}")
-    return torch.arange(T, device=lengths.device)[None, :] < lengths[:, None].to(torch.long)
 
 
 def reverse_padded(x: torch.Tensor, lengths: torch.Tensor | None = None) -> torch.Tensor:
@@ -55,15 +43,17 @@ def reverse_padded(x: torch.Tensor, lengths: torch.Tensor | None = None) -> torc
 
     Returns:
         A tensor of the shape of ``x``.
+
+    Raises:
+        ValueError: if ``x`` has fewer than 2 axes or ``lengths`` is not ``(N,)`` integers in ``[1, T]``.
     """
+    check_tensor("x", x)
     if x.dim() < 2:
         raise ValueError(f"x must have shape (N, T, ...), got shape {tuple(x.shape)}")
     if lengths is None:
         return x.flip(1)
     N, T = x.shape[:2]
-    lengths = torch.as_tensor(lengths, device=x.device).to(torch.long)
-    if lengths.shape != (N,):
-        raise ValueError(f"lengths must have shape (N={N},), got shape {tuple(lengths.shape)}")
+    lengths = torch.from_numpy(check_lengths(lengths, T=T, N=N, minimum=1)).to(x.device)
     mask = steps_mask(lengths, T)  # (N, T)
     steps = torch.arange(T, device=x.device)[None, :]  # (1, T)
     source = torch.where(mask, lengths[:, None] - 1 - steps, steps)  # (N, T): which step lands at t
@@ -81,6 +71,8 @@ def merge_directions(forward: torch.Tensor, backward: torch.Tensor, mode: str = 
     """
     if mode not in MERGE_MODES:
         raise ValueError(f"mode must be one of {MERGE_MODES}, got {mode!r}")
+    check_tensor("forward", forward)
+    check_tensor("backward", backward)
     if forward.shape != backward.shape:
         raise ValueError(f"both directions must have the same shape, "
                          f"got {tuple(forward.shape)} and {tuple(backward.shape)}")

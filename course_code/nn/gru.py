@@ -14,24 +14,23 @@ Per step, for a batch (rows are sequences)::
     H_t = (1 - Z) ⊙ N + Z ⊙ H_{t-1}
 
 The reset gate scales the hidden part of the candidate only, so the two biases
-stay separate. Each layer computes the input term ``X W_ih^T + b_ih`` for all
-steps in one product before its loop; the loop (compiled by TorchScript) does
-one fused ``(N, H) @ (H, 3H)`` product per step, and autograd differentiates it.
+stay separate. :func:`gru_cell` is one step as written above. On an unpadded
+batch each layer runs :func:`course_code.nn.fused.gru_layer` instead, the same
+equations with the input term ``X W_ih^T + b_ih`` of all steps computed in one
+product before the loop; autograd differentiates it.
 """
 
 from __future__ import annotations
-
 
 import numpy as np
 import torch
 from torch import nn
 
 from course_code.nn.convert import fill_layer, layer_arrays
-from course_code.nn.layer_stack import LayerStack
+from course_code.nn.fused import gru_layer, gru_recurrence
+from course_code.nn.recurrent import RecurrentCell, RecurrentStack
 
-from course_code.nn.lstm import _script
-
-__all__ = ["ScratchGRU", "gru_cell", "gru_layer_from_numpy", "gru_layer_to_numpy", "gru_recurrence"]
+__all__ = ["GRU_CELL", "ScratchGRU", "gru_cell", "gru_layer_from_numpy", "gru_layer_to_numpy", "gru_recurrence"]
 
 
 def gru_cell(
@@ -64,37 +63,11 @@ def gru_cell(
     return (1 - z) * n + z * h_prev
 
 
-def _gru_recurrence(
-    input_terms: torch.Tensor, h: torch.Tensor, weight_hh: torch.Tensor, bias_hh: torch.Tensor
-) -> tuple[torch.Tensor, torch.Tensor]:
-    """The loop over time of one layer, given the input term of every step.
-
-    Args:
-        input_terms: ``X W_ih^T + b_ih`` for every step, time-major ``(T, N, 3H)``.
-        h: initial state, ``(N, H)``.
-        weight_hh: ``(3H, H)``. bias_hh: ``(3H,)`` (zeros for a layer without biases).
-
-    Returns:
-        ``(output, h_T)``: the hidden state at every step ``(T, N, H)`` and the last one.
-    """
-    weight_hh_t = weight_hh.t()  # (H, 3H)
-    outputs: list[torch.Tensor] = []
-    for input_term in input_terms.unbind(0):  # (N, 3H) per step
-        hidden_term = torch.addmm(bias_hh, h, weight_hh_t)  # one fused product for r, z, n
-        x_r, x_z, x_n = input_term.chunk(3, 1)
-        h_r, h_z, h_n = hidden_term.chunk(3, 1)
-        r = torch.sigmoid(x_r + h_r)
-        z = torch.sigmoid(x_z + h_z)
-        n = torch.tanh(x_n + r * h_n)
-        h = (1 - z) * n + z * h
-        outputs.append(h)
-    return torch.stack(outputs), h
+GRU_CELL = RecurrentCell("gru", blocks=3, step=gru_cell, layer=gru_layer)
+"""The GRU's cell for :class:`~course_code.nn.recurrent.RecurrentStack` (blocks ``r, z, n``)."""
 
 
-gru_recurrence = _script(_gru_recurrence)  # TorchScript where available; see course_code.nn.lstm
-
-
-class ScratchGRU(LayerStack):
+class ScratchGRU(RecurrentStack):
     """A stack of GRU layers, batch-first, equal to ``torch.nn.GRU(..., batch_first=True)``.
 
     Args:
@@ -111,31 +84,17 @@ class ScratchGRU(LayerStack):
     Outputs: ``output, h_n``
         output: the last layer's hidden state at every step, ``(N, T, H)``.
         h_n: every layer's hidden state at the last step, ``(L, N, H)``.
+
+    ``forward(x, h0=None, lengths=None)`` is :class:`~course_code.nn.recurrent.RecurrentStack`'s,
+    which also takes the real ``lengths (N,)`` of a padded batch.
+
+    Raises:
+        ValueError: for a size that is not a positive integer or inputs of the wrong shape.
+        TypeError: for inputs that are not tensors of the parameters' dtype.
     """
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True) -> None:
-        super().__init__(input_size, hidden_size, num_layers, bias, blocks=3)  # r, z, n stacked
-
-    def forward(self, x: torch.Tensor, h0: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
-        if x.dim() != 3 or x.shape[2] != self.input_size or x.shape[1] == 0:
-            raise ValueError(f"x must have shape (N, T, D={self.input_size}) with T >= 1, got {tuple(x.shape)}")
-        N = x.shape[0]
-        expected = (self.num_layers, N, self.hidden_size)
-        if h0 is None:
-            h0 = x.new_zeros(expected)
-        elif tuple(h0.shape) != expected:
-            raise ValueError(f"h0 must have shape (L, N, H) = {expected}, got {tuple(h0.shape)}")
-
-        layer_input = x.transpose(0, 1)  # time-major inside: (T, N, D), then (T, N, H)
-        h_n = []
-        for layer in range(self.num_layers):
-            weight_ih, weight_hh, bias_ih, bias_hh = self.layer_parameters(layer)
-            if bias_hh is None:
-                bias_hh = weight_hh.new_zeros(weight_hh.shape[0])
-            input_terms = nn.functional.linear(layer_input, weight_ih, bias_ih)  # (T, N, 3H), every step at once
-            layer_input, h_t = gru_recurrence(input_terms, h0[layer], weight_hh, bias_hh)
-            h_n.append(h_t)
-        return layer_input.transpose(0, 1), torch.stack(h_n)  # output batch-first
+        super().__init__(GRU_CELL, input_size, hidden_size, num_layers, bias)  # r, z, n stacked
 
     def extra_repr(self) -> str:
         return f"{self.input_size}, {self.hidden_size}, num_layers={self.num_layers}, bias={self.bias}"

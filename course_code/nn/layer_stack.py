@@ -18,13 +18,9 @@ import math
 import torch
 from torch import nn
 
-__all__ = ["LayerStack", "check_positive_int"]
+from course_code.shapes import check_positive_int
 
-
-def check_positive_int(name: str, value) -> None:
-    """Raise ``ValueError`` unless ``value`` is a positive ``int`` (a ``bool`` is not one)."""
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+__all__ = ["LayerStack"]
 
 
 class LayerStack(nn.Module):
@@ -46,8 +42,10 @@ class LayerStack(nn.Module):
         self, input_size: int, hidden_size: int, num_layers: int, bias: bool, blocks: int, bidirectional: bool = False
     ) -> None:
         super().__init__()
-        for name, value in (("input_size", input_size), ("hidden_size", hidden_size), ("num_layers", num_layers)):
+        input_size, hidden_size, num_layers = (
             check_positive_int(name, value)
+            for name, value in (("input_size", input_size), ("hidden_size", hidden_size), ("num_layers", num_layers))
+        )
         self.input_size = input_size
         self.hidden_size = hidden_size
         self.num_layers = num_layers

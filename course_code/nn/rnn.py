@@ -9,11 +9,13 @@ parameter names (``weight_ih_l0``, ``weight_hh_l0``, ``bias_ih_l0``,
 
 from __future__ import annotations
 
+from functools import partial
+
 import torch
 
-from course_code.nn.layer_stack import LayerStack
+from course_code.nn.recurrent import RecurrentCell, RecurrentStack
 
-__all__ = ["VanillaRNN", "rnn_cell"]
+__all__ = ["RNN_CELLS", "VanillaRNN", "rnn_cell"]
 
 
 def rnn_cell(
@@ -41,7 +43,14 @@ def rnn_cell(
     return torch.tanh(pre_activation) if nonlinearity == "tanh" else torch.relu(pre_activation)
 
 
-class VanillaRNN(LayerStack):
+RNN_CELLS = {
+    "tanh": RecurrentCell("rnn", blocks=1, step=rnn_cell),
+    "relu": RecurrentCell("rnn", blocks=1, step=partial(rnn_cell, nonlinearity="relu")),
+}
+"""The vanilla RNN's cells for :class:`~course_code.nn.recurrent.RecurrentStack`, by nonlinearity."""
+
+
+class VanillaRNN(RecurrentStack):
     """A stack of Elman RNN layers, batch-first.
 
     Args:
@@ -59,6 +68,15 @@ class VanillaRNN(LayerStack):
     Outputs: ``output, h_n``
         output: the last layer's hidden state at every step, ``(N, T, H)``.
         h_n: every layer's hidden state at the last step, ``(L, N, H)``.
+
+    Raises:
+        ValueError: for a size that is not a positive integer, an unknown nonlinearity,
+            or inputs of the wrong shape (named, in the course's letters).
+        TypeError: for inputs that are not tensors of the parameters' dtype.
+
+    Its :meth:`forward` is the loop written out for reading: the same computation as
+    :class:`~course_code.nn.recurrent.RecurrentStack`'s, which the tests check, with
+    the inputs checked by the base's :meth:`~course_code.nn.recurrent.RecurrentStack.check_inputs`.
     """
 
     def __init__(
@@ -69,21 +87,14 @@ class VanillaRNN(LayerStack):
         nonlinearity: str = "tanh",
         bias: bool = True,
     ) -> None:
-        if nonlinearity not in ("tanh", "relu"):
+        if nonlinearity not in RNN_CELLS:
             raise ValueError(f"nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
-        super().__init__(input_size, hidden_size, num_layers, bias, blocks=1)
+        super().__init__(RNN_CELLS[nonlinearity], input_size, hidden_size, num_layers, bias)
         self.nonlinearity = nonlinearity
 
     def forward(self, x: torch.Tensor, h0: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
-        if x.dim() != 3 or x.shape[2] != self.input_size:
-            raise ValueError(f"x must have shape (N, T, D={self.input_size}), got {tuple(x.shape)}")
-        N, T, _ = x.shape
-        expected_h0 = (self.num_layers, N, self.hidden_size)
-        if h0 is None:
-            h0 = x.new_zeros(expected_h0)
-        elif tuple(h0.shape) != expected_h0:
-            raise ValueError(f"h0 must have shape (L, N, H) = {expected_h0}, got {tuple(h0.shape)}")
-
+        h0, _ = self.check_inputs(x, h0)  # x: (N, T, D) with T >= 1; h0: (L, N, H), zeros if None
+        T = x.shape[1]
         layer_input = x  # (N, T, D) for the first layer, then (N, T, H)
         last_states = []
         for layer in range(self.num_layers):

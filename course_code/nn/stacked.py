@@ -20,49 +20,35 @@ training mode, as in PyTorch.
 Padding: given ``lengths``, each direction stops at every row's last real step
 (a padded step leaves the state unchanged and outputs zeros), so the result
 equals PyTorch's on a ``pack_padded_sequence`` and equals running each
-sequence alone. Without ``lengths`` the layers use the fast loops of
-:mod:`course_code.nn.lstm` and :mod:`course_code.nn.gru`.
+sequence alone, whatever the padding holds. Without ``lengths`` the GRU and
+LSTM layers use the fast loops of :mod:`course_code.nn.fused`.
+
+``StackedRNN`` is :class:`course_code.nn.recurrent.RecurrentStack` with the cell
+named by ``mode``; the base registers the parameters, checks the inputs and
+runs the layers.
 """
 
 from __future__ import annotations
 
 import torch
-from torch.nn import functional as F
 
-from course_code.nn.bidirectional import bidirectional as run_both_directions
-from course_code.nn.bidirectional import steps_mask
-from course_code.nn.gru import gru_cell, gru_recurrence
-from course_code.nn.layer_stack import LayerStack
-from course_code.nn.lstm import lstm_cell, lstm_recurrence
-from course_code.nn.rnn import rnn_cell
+from course_code.masking import steps_mask
+from course_code.nn.gru import GRU_CELL
+from course_code.nn.lstm import LSTM_CELL
+from course_code.nn.recurrent import RecurrentStack, run_cell
+from course_code.nn.rnn import RNN_CELLS
 
 __all__ = ["GATE_BLOCKS", "StackedRNN", "run_layer"]
 
 GATE_BLOCKS = {"rnn": 1, "gru": 3, "lstm": 4}  # rows of weight_ih per hidden unit
 
 
-def _cell_step(mode: str, x_t, state, params, nonlinearity: str):
-    """One step of one layer with the readable cells; ``state`` is ``h`` or ``(h, c)``."""
-    if mode == "lstm":
-        return lstm_cell(x_t, state, *params)
-    if mode == "gru":
-        return gru_cell(x_t, state, *params)
-    return rnn_cell(x_t, state, *params, nonlinearity=nonlinearity)
-
-
-def _masked_loop(mode, x, state, params, nonlinearity, mask):
-    """The loop over time that keeps the state of finished rows: ``h_t = m_t ⊙ cell(...) + (1 - m_t) ⊙ h_{t-1}``."""
-    outputs = []
-    for t in range(x.shape[1]):
-        new = _cell_step(mode, x[:, t], state, params, nonlinearity)
-        keep = mask[:, t, None]  # (N, 1): True while the row still has real steps
-        if mode == "lstm":
-            state = (torch.where(keep, new[0], state[0]), torch.where(keep, new[1], state[1]))
-            outputs.append(torch.where(keep, new[0], torch.zeros_like(new[0])))
-        else:
-            state = torch.where(keep, new, state)
-            outputs.append(torch.where(keep, new, torch.zeros_like(new)))
-    return torch.stack(outputs, dim=1), state
+def _cell(mode: str, nonlinearity: str = "tanh"):
+    if mode not in GATE_BLOCKS:
+        raise ValueError(f"mode must be one of {sorted(GATE_BLOCKS)}, got {mode!r}")
+    if nonlinearity not in ("tanh", "relu") or (mode != "rnn" and nonlinearity != "tanh"):
+        raise ValueError(f"nonlinearity must be 'tanh' (or 'relu' for mode='rnn'), got {nonlinearity!r}")
+    return {"rnn": RNN_CELLS.get(nonlinearity), "gru": GRU_CELL, "lstm": LSTM_CELL}[mode]
 
 
 def run_layer(mode: str, x, state, params, lengths=None, nonlinearity: str = "tanh"):
@@ -72,33 +58,21 @@ def run_layer(mode: str, x, state, params, lengths=None, nonlinearity: str = "ta
         mode: ``"rnn"``, ``"gru"`` or ``"lstm"``.
         x: ``(N, T, D)``. state: the initial ``h0 (N, H)``, or ``(h0, c0)`` for an LSTM.
         params: ``(weight_ih, weight_hh, bias_ih, bias_hh)`` in PyTorch's layout (biases may be ``None``).
-        lengths: real lengths ``(N,)`` of a batch padded at the end, or ``None``.
+        lengths: real lengths ``(N,)``, integers in ``[1, T]``, or ``None``.
+        nonlinearity: ``"tanh"`` or ``"relu"``, for ``mode="rnn"``.
 
     Returns:
         ``(output (N, T, H), final_state)``; with ``lengths`` the output is zero at
         padded steps and the final state is the one after each row's last real step.
+
+    Raises:
+        ValueError: for an unknown mode or nonlinearity, or lengths outside ``[1, T]``.
     """
-    if lengths is not None:
-        return _masked_loop(mode, x, state, params, nonlinearity, steps_mask(lengths, x.shape[1]).to(x.device))
-    weight_ih, weight_hh, bias_ih, bias_hh = params
-    x_time_major = x.transpose(0, 1)  # (T, N, D)
-    if mode == "lstm":
-        bias = None if bias_ih is None else bias_ih + bias_hh
-        gates = F.linear(x_time_major, weight_ih, bias)  # (T, N, 4H), every step in one product
-        out, h_T, c_T = lstm_recurrence(gates, state[0], state[1], weight_hh)
-        return out.transpose(0, 1), (h_T, c_T)
-    if mode == "gru":
-        bias_hh = weight_hh.new_zeros(weight_hh.shape[0]) if bias_hh is None else bias_hh
-        out, h_T = gru_recurrence(F.linear(x_time_major, weight_ih, bias_ih), state, weight_hh, bias_hh)
-        return out.transpose(0, 1), h_T
-    outputs, h = [], state
-    for t in range(x.shape[1]):
-        h = rnn_cell(x[:, t], h, *params, nonlinearity=nonlinearity)
-        outputs.append(h)
-    return torch.stack(outputs, dim=1), h
+    mask = None if lengths is None else steps_mask(lengths, x.shape[1], N=x.shape[0]).to(x.device)
+    return run_cell(_cell(mode, nonlinearity), x, state, params, mask)
 
 
-class StackedRNN(LayerStack):
+class StackedRNN(RecurrentStack):
     """``L`` recurrent layers, one or two directions each, batch-first, equal to ``torch.nn.RNN/GRU/LSTM``.
 
     Args:
@@ -119,6 +93,9 @@ class StackedRNN(LayerStack):
     Outputs: ``output, h_n`` (``output, (h_n, c_n)`` for an LSTM)
         output: the last layer's outputs, ``(N, T, dirs * H)``, both directions concatenated.
         h_n, c_n: every layer's and direction's final states, ``(L * dirs, N, H)``.
+
+    Raises:
+        ValueError: for an unknown mode or nonlinearity, and as :class:`RecurrentStack`.
     """
 
     def __init__(
@@ -132,58 +109,13 @@ class StackedRNN(LayerStack):
         nonlinearity: str = "tanh",
         bias: bool = True,
     ) -> None:
-        if mode not in GATE_BLOCKS:
-            raise ValueError(f"mode must be one of {sorted(GATE_BLOCKS)}, got {mode!r}")
-        if not 0.0 <= dropout <= 1.0:
-            raise ValueError(f"dropout must be a probability in [0, 1], got {dropout!r}")
-        if nonlinearity not in ("tanh", "relu") or (mode != "rnn" and nonlinearity != "tanh"):
-            raise ValueError(f"nonlinearity must be 'tanh' (or 'relu' for mode='rnn'), got {nonlinearity!r}")
-        super().__init__(input_size, hidden_size, num_layers, bias, GATE_BLOCKS[mode], bidirectional)
-        self.mode, self.dropout, self.nonlinearity = mode, float(dropout), nonlinearity
-
-    def _initial_states(self, x, state):
-        rows = (self.num_layers * len(self.suffixes), x.shape[0], self.hidden_size)
-        if state is None:
-            zeros = x.new_zeros(rows)
-            return (zeros, zeros) if self.mode == "lstm" else zeros
-        parts = state if self.mode == "lstm" else (state,)
-        if self.mode == "lstm" and (not isinstance(state, (tuple, list)) or len(state) != 2):
-            raise ValueError("the state of an LSTM must be a pair (h0, c0), each of shape (L * dirs, N, H)")
-        for part in parts:
-            if tuple(part.shape) != rows:
-                raise ValueError(f"each initial state must have shape (L * dirs, N, H) = {rows}, "
-                                 f"got {tuple(part.shape)}")
-        return state
+        super().__init__(_cell(mode, nonlinearity), input_size, hidden_size, num_layers, bias,
+                         bidirectional, dropout)
+        self.mode, self.nonlinearity = mode, nonlinearity
 
     def forward(self, x: torch.Tensor, state=None, lengths: torch.Tensor | None = None):
-        if x.dim() != 3 or x.shape[2] != self.input_size or x.shape[1] == 0:
-            raise ValueError(f"x must have shape (N, T, D={self.input_size}) with T >= 1, got {tuple(x.shape)}")
-        state = self._initial_states(x, state)
-        directions = len(self.suffixes)
-
-        def initial(row):  # the initial state of one layer and direction
-            return (state[0][row], state[1][row]) if self.mode == "lstm" else state[row]
-
-        def runner(layer, suffix):
-            params = self.layer_parameters(layer, suffix)
-            row = layer * directions + self.suffixes.index(suffix)
-            return lambda inputs, lens: run_layer(self.mode, inputs, initial(row), params, lens, self.nonlinearity)
-
-        finals = []
-        layer_input = x
-        for layer in range(self.num_layers):
-            if layer > 0 and self.dropout > 0:
-                layer_input = F.dropout(layer_input, self.dropout, self.training)  # between layers only
-            if self.bidirectional:
-                layer_input, (forward_state, backward_state) = run_both_directions(
-                    runner(layer, ""), runner(layer, "_reverse"), layer_input, lengths)
-                finals += [forward_state, backward_state]
-            else:
-                layer_input, final = runner(layer, "")(layer_input, lengths)
-                finals.append(final)
-        if self.mode == "lstm":
-            return layer_input, (torch.stack([h for h, _ in finals]), torch.stack([c for _, c in finals]))
-        return layer_input, torch.stack(finals)
+        """The stack of :meth:`RecurrentStack.forward <course_code.nn.recurrent.RecurrentStack.forward>`."""
+        return super().forward(x, state, lengths)
 
     def extra_repr(self) -> str:
         return (f"{self.mode!r}, {self.input_size}, {self.hidden_size}, num_layers={self.num_layers}, "
