@@ -36,14 +36,11 @@ def playwright_driver():
             "(`make env`), and Chromium with `bash tools/site_deps.sh`.",
             pytrace=False,
         )
-    import os
-
-    if not os.access(site_harness.CHROMIUM, os.X_OK):
-        pytest.fail(
-            f"{site_harness.CHROMIUM} is missing: run `bash tools/site_deps.sh` (Debian's chromium).",
-            pytrace=False,
-        )
     with sync_playwright() as playwright:
+        try:
+            site_harness.CHROMIUM = site_harness.find_chromium(playwright)
+        except FileNotFoundError as exc:
+            pytest.fail(str(exc), pytrace=False)
         yield playwright
 
 

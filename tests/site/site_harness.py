@@ -29,7 +29,9 @@ SITE_DIR = Path(os.environ.get("SITE_DIR") or REPO_ROOT / "_build" / "html").res
 # Where the screenshot test writes its PNGs (outside the site, which it must not change).
 SCREENSHOT_DIR = Path(os.environ.get("SITE_SCREENSHOT_DIR") or REPO_ROOT / "_build" / "screenshots").resolve()
 
-CHROMIUM = "/usr/bin/chromium"
+# Which Chromium the test drives, first found wins: the CHROMIUM variable (a path), Debian's
+# package, Playwright's own download (`python -m playwright install chromium`).
+DEBIAN_CHROMIUM = "/usr/bin/chromium"
 # As on the course's machines: no background traffic, no sandbox (root), fresh profile.
 CHROMIUM_ARGS = [
     "--headless",
@@ -42,6 +44,9 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 LOCAL_HOST = "127.0.0.1"
+# The two screens the site is read on: a laptop and a phone (CSS pixels).
+LAPTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
 
 # Pages of the book are every .html file but these (search is tested on its own).
 SKIPPED_DIRS = {"_static", "_sources", "_images"}
@@ -192,14 +197,62 @@ def is_local(url: str) -> bool:
     return parsed.hostname == LOCAL_HOST
 
 
-def launch_context(playwright, user_data_dir: str):
-    """Debian's Chromium, driven by Playwright (no `playwright install`: browsers can't be downloaded)."""
+def _executable(path: str | None) -> bool:
+    return bool(path) and os.path.isfile(path) and os.access(path, os.X_OK)
+
+
+def install_command() -> str:
+    """The one command that installs a Chromium the test can drive, on this system."""
+    if Path("/usr/bin/apt-get").exists():
+        prefix = "" if hasattr(os, "geteuid") and os.geteuid() == 0 else "sudo "
+        return f"{prefix}apt-get update && {prefix}apt-get install -y chromium"
+    return f"{sys.executable} -m playwright install chromium"
+
+
+def find_chromium(playwright=None) -> str:
+    """The Chromium to drive: $CHROMIUM, then Debian's package, then Playwright's own browser.
+
+    Raises:
+        FileNotFoundError: when none is there, naming the one command that installs one.
+    """
+    tried = []
+    from_env = os.environ.get("CHROMIUM")
+    if from_env:
+        if _executable(from_env):
+            return from_env
+        tried.append(f"CHROMIUM={from_env} (not an executable file)")
+    if _executable(DEBIAN_CHROMIUM):
+        return DEBIAN_CHROMIUM
+    tried.append(DEBIAN_CHROMIUM)
+    if playwright is not None:
+        try:
+            bundled = playwright.chromium.executable_path
+        except Exception:  # noqa: BLE001 - no browser registered with this Playwright
+            bundled = ""
+        if _executable(bundled):
+            return bundled
+        tried.append(bundled or "Playwright's own chromium")
+    raise FileNotFoundError(
+        "No Chromium for the browser test (tried " + ", ".join(tried) + "). Install one with:\n"
+        f"    {install_command()}\n"
+        "or point the CHROMIUM variable at a Chromium or Chrome binary."
+    )
+
+
+CHROMIUM: str | None = None  # set by the test's playwright fixture (find_chromium)
+
+
+def launch_context(playwright, user_data_dir: str, viewport: dict | None = None):
+    """A headless Chromium (see find_chromium) driven by Playwright, with a fresh profile."""
+    global CHROMIUM
+    if CHROMIUM is None:
+        CHROMIUM = find_chromium(playwright)
     context = playwright.chromium.launch_persistent_context(
         user_data_dir,
         executable_path=CHROMIUM,
         headless=True,
         args=CHROMIUM_ARGS,
-        viewport={"width": 1280, "height": 900},
+        viewport=viewport or LAPTOP,
         service_workers="block",
     )
     context.set_default_timeout(NAV_TIMEOUT_MS)
