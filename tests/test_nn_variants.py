@@ -63,7 +63,7 @@ def test_skip_rnn_reads_the_state_skip_steps_back():
 
 
 @pytest.mark.parametrize("make, message", [
-    (lambda: LeakyRNN(2, 3, leak=0.0), r"leak must be in \(0, 1\]"),
+    (lambda: LeakyRNN(2, 3, leak=0.0), r"leak must be a real number in \(0, 1\]"),
     (lambda: SkipRNN(2, 3, skip=1), "skip must be an integer of at least 2"),
     (lambda: LeakyRNN(0, 3), "input_size must be a positive integer"),
 ])
@@ -73,7 +73,7 @@ def test_bad_arguments(make, message):
 
 
 def test_bad_input_shapes():
-    with pytest.raises(ValueError, match=r"x must have shape \(N, T, D=2\), got \(1, 4, 3\)"):
+    with pytest.raises(ValueError, match=r"x must have shape \(N, T, D=2\), got shape \(1, 4, 3\)"):
         LeakyRNN(2, 3)(torch.zeros(1, 4, 3))
-    with pytest.raises(ValueError, match=r"h0 must have shape \(1, N, H\) = \(1, 1, 3\), got \(1, 2, 3\)"):
+    with pytest.raises(ValueError, match=r"h0 must have shape \(L=1, N=1, H=3\), got shape \(1, 2, 3\)"):
         SkipRNN(2, 3, skip=2)(torch.zeros(1, 4, 2), torch.zeros(1, 2, 3))

@@ -8,6 +8,9 @@
 
 All modules are batch-first and follow :class:`course_code.nn.VanillaRNN`'s interface:
 ``forward(x (N, T, D), h0 (1, N, H) or None) -> (output (N, T, H), h_n (1, N, H))``.
+They are one-layer :class:`~course_code.nn.recurrent.RecurrentStack` modules: the base
+registers ``weight_ih_l0``, ``weight_hh_l0``, ``bias_ih_l0``, ``bias_hh_l0``, draws
+them as PyTorch does, and checks the inputs; each module writes its own loop.
 """
 
 from __future__ import annotations
@@ -16,6 +19,10 @@ import math
 
 import torch
 from torch import nn
+
+from course_code.nn.recurrent import RecurrentStack
+from course_code.nn.rnn import RNN_CELLS
+from course_code.shapes import check_positive_int, check_real
 
 __all__ = ["LeakyRNN", "SkipRNN", "init_identity_", "init_orthogonal_"]
 
@@ -56,31 +63,14 @@ def init_identity_(module: nn.Module, input_std: float = 0.001) -> nn.Module:
     return module
 
 
-class _SingleLayerRNN(nn.Module):
-    """Shared parameters and checks of the one-layer variants below."""
+class _SingleLayerRNN(RecurrentStack):
+    """One recurrent layer with PyTorch's four parameters; the subclasses write the loop."""
 
     def __init__(self, input_size: int, hidden_size: int) -> None:
-        super().__init__()
-        for name, value in (("input_size", input_size), ("hidden_size", hidden_size)):
-            if not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be a positive integer, got {value!r}")
-        self.input_size, self.hidden_size = input_size, hidden_size
-        self.weight_ih_l0 = nn.Parameter(torch.empty(hidden_size, input_size))
-        self.weight_hh_l0 = nn.Parameter(torch.empty(hidden_size, hidden_size))
-        self.bias_ih_l0 = nn.Parameter(torch.empty(hidden_size))
-        self.bias_hh_l0 = nn.Parameter(torch.empty(hidden_size))
-        bound = 1.0 / math.sqrt(hidden_size)
-        for p in self.parameters():
-            nn.init.uniform_(p, -bound, bound)
+        super().__init__(RNN_CELLS["tanh"], input_size, hidden_size, num_layers=1)
 
     def _start(self, x: torch.Tensor, h0: torch.Tensor | None) -> tuple[torch.Tensor, torch.Tensor]:
-        if x.dim() != 3 or x.shape[2] != self.input_size:
-            raise ValueError(f"x must have shape (N, T, D={self.input_size}), got {tuple(x.shape)}")
-        expected = (1, x.shape[0], self.hidden_size)
-        if h0 is None:
-            h0 = x.new_zeros(expected)
-        elif tuple(h0.shape) != expected:
-            raise ValueError(f"h0 must have shape (1, N, H) = {expected}, got {tuple(h0.shape)}")
+        h0, _ = self.check_inputs(x, h0)  # x: (N, T, D); h0: (1, N, H), zeros if None
         inputs = x @ self.weight_ih_l0.T + self.bias_ih_l0 + self.bias_hh_l0  # (N, T, H), all steps at once
         return inputs, h0[0]
 
@@ -97,9 +87,7 @@ class LeakyRNN(_SingleLayerRNN):
 
     def __init__(self, input_size: int, hidden_size: int, leak: float = 0.1) -> None:
         super().__init__(input_size, hidden_size)
-        if not 0 < leak <= 1:
-            raise ValueError(f"leak must be in (0, 1], got {leak!r}")
-        self.leak = leak
+        self.leak = check_real("leak", leak, 0.0, 1.0, low_open=True)
 
     def forward(self, x: torch.Tensor, h0: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
         inputs, h = self._start(x, h0)
@@ -125,9 +113,7 @@ class SkipRNN(_SingleLayerRNN):
 
     def __init__(self, input_size: int, hidden_size: int, skip: int = 10) -> None:
         super().__init__(input_size, hidden_size)
-        if not isinstance(skip, int) or skip < 2:
-            raise ValueError(f"skip must be an integer of at least 2, got {skip!r}")
-        self.skip = skip
+        self.skip = check_positive_int("skip", skip, minimum=2)
         self.weight_skip = nn.Parameter(torch.empty(hidden_size, hidden_size))
         nn.init.uniform_(self.weight_skip, -1 / math.sqrt(hidden_size), 1 / math.sqrt(hidden_size))
 
