@@ -8,6 +8,8 @@ the same whichever worker runs which job, and in the order of the jobs.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
@@ -16,9 +18,11 @@ __all__ = ["run_jobs"]
 
 
 def _single_threaded() -> None:
-    import torch
-
-    torch.set_num_threads(1)
+    """Run before any job: one thread for BLAS and torch, set before either is imported."""
+    for variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        os.environ[variable] = "1"
+    if "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(1)
 
 
 def run_jobs(
@@ -27,7 +31,7 @@ def run_jobs(
     """Run ``function(*job)`` for every job on ``processes`` worker processes.
 
     Workers are started with the ``spawn`` method (safe with torch and in
-    notebooks) and run torch single-threaded. ``function`` must be importable
+    notebooks) and run BLAS and torch single-threaded. ``function`` must be importable
     (defined in a module, not in a notebook cell).
 
     Args:

@@ -92,7 +92,7 @@ def echo_accuracy_by_step(
 def train_echo(
     seed: int,
     truncation: tuple[int, int] | None = None,
-    steps: int = 600,
+    steps: int = 400,
     eval_every: int = 10,
     delay: int = 3,
     length: int = 24,
