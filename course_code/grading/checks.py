@@ -333,6 +333,43 @@ def check_properties(question: Question, cases: list[Case], outcomes: list[Outco
 
 
 UNCOUNTED = "not counted: a property earns points only when some test input is answered correctly"
+GUESSABLE = ("correct, but not counted: a function that does no work (zeros, a constant, its input) gives this "
+             "answer too, so it counts only beside a correct answer on another input")
+TRIVIAL_KINDS = ("zeros", "ones", "constant", "input", "uniform")
+
+
+def _trivial_like(want: np.ndarray, args, kind: str):
+    if kind == "zeros":
+        return np.zeros_like(want)
+    if kind == "ones":
+        return np.ones_like(want)
+    if kind == "input":
+        return next((np.asarray(a) for a in args if np.shape(a) == want.shape), None)
+    if kind == "uniform":
+        return np.full(want.shape, 1.0 / want.shape[-1]) if want.ndim else None
+    flat = want.reshape(-1)  # "constant": the best one is the answer's own first entry (a number is not one)
+    return np.full_like(want, flat[0]) if flat.size > 1 else None
+
+
+def _same(a, b) -> bool:
+    try:
+        a, b = np.asarray(a), np.asarray(b)
+        return a.shape == b.shape and bool(np.allclose(a.astype(float), b.astype(float), rtol=RTOL, atol=ATOL))
+    except Exception:
+        return False
+
+
+def guessable(case: Case, expected) -> bool:
+    """Whether a function that does no work could give ``expected`` on ``case``.
+
+    True when the answer (every array of a tuple) is all zeros, all ones, one
+    repeated value, one of the inputs or a uniform distribution over the last
+    axis, or is at most two integers (a guess has a fair chance).
+    """
+    wants = list(expected) if isinstance(expected, tuple) else [expected]
+    if all(w.dtype.kind in "biu" and w.size <= 2 for w in wants):
+        return True
+    return any(all(_same(_trivial_like(w, case.args, kind), w) for w in wants) for kind in TRIVIAL_KINDS)
 
 
 def _safely(check, question, case, outcome, expected) -> TestResult:
@@ -348,9 +385,15 @@ def grade_outcomes(question: Question, cases: list[Case], outcomes: list[Outcome
     expected = [question.reference(*[a.copy() for a in case.args]) for case in cases]
     expected = [tuple(np.asarray(e) for e in want) if question.outputs else np.asarray(want) for want in expected]
     tests = [_safely(check_case, question, c, o, e) for c, o, e in zip(cases, outcomes, expected)]
-    properties = check_properties(question, cases, outcomes, expected)
-    if not any(t.passed for t in tests):  # a property alone earns nothing: zeros or a constant may have it
-        properties = [t if not t.passed else TestResult(t.label, False, UNCOUNTED) for t in properties]
+    guesses = [guessable(c, e) for c, e in zip(cases, expected)]
+    if not any(t.passed and not g for t, g in zip(tests, guesses)):
+        # Nothing that needs real work is right: answers a trivial function also gives earn nothing,
+        # and neither do properties (zeros or a constant may have them).
+        tests = [TestResult(t.label, False, GUESSABLE) if t.passed else t for t in tests]
+        properties = [t if not t.passed else TestResult(t.label, False, UNCOUNTED)
+                      for t in check_properties(question, cases, outcomes, expected)]
+    else:
+        properties = check_properties(question, cases, outcomes, expected)
     tests += properties
     passed = sum(t.passed for t in tests)
     points = round(question.points * passed / len(tests), 2)
@@ -359,7 +402,7 @@ def grade_outcomes(question: Question, cases: list[Case], outcomes: list[Outcome
                               f"all {len(tests)} tests passed", tests)
     failed = [t for t in tests if not t.passed]
     if passed == 0 and all(t.message == "not implemented yet" or t.message.startswith(("not checked", UNCOUNTED))
-                           for t in failed):
+                           for t in failed) and any(t.message == "not implemented yet" for t in failed):
         return QuestionResult(question.name, 0.0, question.points, "not attempted",
                               "not implemented yet: replace `raise NotImplementedError()` with your code", tests)
     bugs = list(dict.fromkeys(t.bug for t in failed if t.bug))
