@@ -28,10 +28,8 @@ from torch.nn import functional as F
 
 from course_code.data.long_range import ADDING_BASELINE_MSE, adding_problem
 from course_code.data.recent_adding import recent_adding_problem
-from course_code.models.last_state import LastStateRegressor
+from course_code.models.long_memory import adding_regressor
 from course_code.models.recurrent_regressor import last_state_regressor
-from course_code.nn.variants import init_identity_
-from course_code.reproducibility import seeded_init
 from course_code.training.adding_problem import TEST_SEED
 from course_code.training.batches import RandomBatches
 from course_code.training.loop import fit
@@ -54,13 +52,11 @@ SUCCESS_MSE = ADDING_BASELINE_MSE / 10
 """A run succeeds if its test MSE is below a tenth of the baseline 1/6."""
 
 
-def adding_model(
-    name: str, hidden_size: int = 32, seed: int | None = None
-) -> nn.Module:
+def adding_model(name: str, hidden_size: int = 32, seed: int = 0) -> nn.Module:
     """One of :data:`MODELS`: a one-layer core and a linear read-out of ``h_T``.
 
-    ``"irnn"`` is a ReLU RNN with ``W_hh = I``, zero biases and ``W_xh`` drawn
-    from N(0, 0.1^2) (:func:`~course_code.nn.variants.init_identity_`);
+    ``"irnn"`` is the IRNN of :mod:`course_code.models.long_memory`: a ReLU RNN
+    with ``W_hh = I``, zero biases and ``W_xh`` drawn from N(0, 0.1^2);
     ``"lstm_bf1"`` is PyTorch's LSTM with its forget-gate bias set to 1; the
     others keep PyTorch's initialisation.
 
@@ -78,9 +74,7 @@ def adding_model(
     if name not in MODELS:
         raise ValueError(f"model must be one of {sorted(MODELS)}, got {name!r}")
     if name == "irnn":
-        with seeded_init(seed):
-            core = nn.RNN(2, hidden_size, nonlinearity="relu", batch_first=True)
-            return LastStateRegressor(init_identity_(core, input_std=0.1), hidden_size)
+        return adding_regressor("IRNN (ReLU, W = I)", hidden_size, seed)
     if name == "lstm_bf1":
         return last_state_regressor(
             "lstm", hidden_size, seed=seed, forget_gate_bias=1.0
