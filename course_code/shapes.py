@@ -170,7 +170,7 @@ def check_positive_int(name: str, value, minimum: int = 1) -> int:
         ArgumentTypeError: if ``value`` is not an integer (a ``bool`` is not one).
         ValueError: if ``value`` is smaller than ``minimum``.
     """
-    wanted = "a positive integer" if minimum == 1 else f"an integer of at least {minimum}"
+    wanted = {1: "a positive integer", 0: "a non-negative integer"}.get(minimum, f"an integer of at least {minimum}")
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, Integral):
         raise ArgumentTypeError(f"{name} must be {wanted}, got {value!r}")
     if value < minimum:

@@ -101,8 +101,8 @@ def test_length_mask_agrees_with_pad_sequences():
         (np.array([1.0, 2.0]), 3, "integers"),
         (np.array([1, -1]), 3, r"lie in \[0, T=3\]"),
         (np.array([1, 4]), 3, r"lie in \[0, T=3\]"),
-        (np.array([1]), 2.0, "T must be an integer"),
-        (np.array([1]), -1, "T must be an integer of at least 0"),
+        (np.array([1]), 2.0, "T must be a non-negative integer, got 2.0"),
+        (np.array([1]), -1, "T must be a non-negative integer"),
     ],
 )
 def test_length_mask_rejects_bad_input(lengths, T, match):
@@ -193,7 +193,7 @@ def test_task_example_is_reproducible_and_covers_every_task():
     "kwargs, match",
     [
         ({"task": "one_to_one"}, "task must be one of"),
-        ({"rng": 0}, "np.random.Generator"),
+        ({"rng": 0}, "numpy.random.Generator"),
         ({"N": 0}, "N must be a positive integer"),
         ({"T_in": 2.5}, "T_in must be a positive integer"),
         ({"V": True}, "V must be a positive integer"),

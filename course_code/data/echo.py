@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from course_code.shapes import check_generator, check_positive_int
+
 __all__ = ["delayed_echo"]
 
 
@@ -24,8 +26,8 @@ def delayed_echo(num_sequences: int, length: int, delay: int, rng: np.random.Gen
         targets ``(N, T)`` in {0, 1} with ``targets[:, t] = bits[:, t - delay]``.
     """
     for name, value in (("num_sequences", num_sequences), ("length", length), ("delay", delay)):
-        if not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        check_positive_int(name, value)
+    check_generator("rng", rng)
     if delay >= length:
         raise ValueError(f"delay must be smaller than length, got delay={delay}, length={length}")
     bits = rng.integers(0, 2, size=(num_sequences, length))

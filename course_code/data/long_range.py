@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from course_code.shapes import check_generator, check_positive_int
+
 __all__ = ["ADDING_BASELINE_MSE", "adding_problem", "copy_task", "copy_task_baseline"]
 
 ADDING_BASELINE_MSE = 1.0 / 6.0
@@ -18,8 +20,7 @@ ADDING_BASELINE_MSE = 1.0 / 6.0
 
 def _check_positive(**values) -> None:
     for name, value in values.items():
-        if not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        check_positive_int(name, value)
 
 
 def adding_problem(num_sequences: int, length: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -39,6 +40,7 @@ def adding_problem(num_sequences: int, length: int, rng: np.random.Generator) ->
         ``(x, y)``: inputs ``(N, T, 2)`` (values, markers) and targets ``(N,)`` in [0, 2].
     """
     _check_positive(num_sequences=num_sequences, length=length)
+    check_generator("rng", rng)
     if length < 2:
         raise ValueError(f"length must be at least 2 (two marked steps), got {length}")
     values = rng.uniform(0.0, 1.0, size=(num_sequences, length))
@@ -80,6 +82,7 @@ def copy_task(
         targets ``(N, T)`` in ``[0, alphabet_size]``, where ``T = delay + 2 K``.
     """
     _check_positive(num_sequences=num_sequences, delay=delay, num_symbols=num_symbols, alphabet_size=alphabet_size)
+    check_generator("rng", rng)
     K, T = num_symbols, delay + 2 * num_symbols
     symbols = rng.integers(1, alphabet_size + 1, size=(num_sequences, K))
     inputs = np.zeros((num_sequences, T), dtype=np.int64)

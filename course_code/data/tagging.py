@@ -21,11 +21,10 @@ Token id 0 is padding; tags are ``O, PER, LOC, ORG`` = ``0, 1, 2, 3``.
 
 from __future__ import annotations
 
-from numbers import Integral
-
 import numpy as np
 
-from course_code.data.sequences import length_mask
+from course_code.masking import length_mask
+from course_code.shapes import check_generator, check_positive_int, check_probability
 
 __all__ = [
     "CUES",
@@ -55,10 +54,7 @@ VOCABULARY = ("<pad>",) + FILLERS + NAMES + tuple(word for tag in (1, 2, 3) for 
 _ID = {word: i for i, word in enumerate(VOCABULARY)}
 
 
-def _positive(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
+_positive = check_positive_int
 
 
 def tagging_sentence(length: int, rng: np.random.Generator, entity_probability: float = 0.3):
@@ -69,8 +65,8 @@ def tagging_sentence(length: int, rng: np.random.Generator, entity_probability: 
     one filler word. The entity's type is uniform over PER, LOC, ORG.
     """
     length = _positive("length", length)
-    if not 0 <= entity_probability <= 1:
-        raise ValueError(f"entity_probability must lie in [0, 1], got {entity_probability!r}")
+    check_generator("rng", rng)
+    entity_probability = check_probability("entity_probability", entity_probability)
     words, tags = [], []
     while len(words) < length:
         span = int(rng.integers(1, 4))  # 1 to 3 names
@@ -99,6 +95,7 @@ def make_tagging_batch(num_sentences: int, rng: np.random.Generator, min_length:
     min_length, max_length = _positive("min_length", min_length), _positive("max_length", max_length)
     if min_length > max_length:
         raise ValueError(f"min_length must be at most max_length, got {min_length} > {max_length}")
+    check_generator("rng", rng)
     lengths = rng.integers(min_length, max_length + 1, num_sentences)
     T = int(lengths.max())
     tokens = np.full((num_sentences, T), PAD_ID, dtype=np.int64)
@@ -120,8 +117,7 @@ def causal_accuracy_ceiling(tags: np.ndarray, lengths: np.ndarray, delay: int = 
     has read ``d`` words further, so a name whose cue is at most ``d`` words
     after it counts ``1`` as well.
     """
-    if isinstance(delay, bool) or not isinstance(delay, Integral) or delay < 0:
-        raise ValueError(f"delay must be a non-negative integer, got {delay!r}")
+    delay = check_positive_int("delay", delay, minimum=0)
     tags = np.asarray(tags)
     mask = length_mask(lengths, tags.shape[1])
     is_name = (tags > 0) & mask

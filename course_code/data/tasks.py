@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from course_code.shapes import check_generator, check_positive_int
+
 __all__ = ["TASKS", "TaskExample", "task_example"]
 
 TASKS = ("one_to_many", "many_to_one", "many_to_many_same", "many_to_many_different")
@@ -78,11 +80,9 @@ def task_example(
     """
     if task not in TASKS:
         raise ValueError(f"task must be one of {TASKS}, got {task!r}")
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError(f"rng must be a np.random.Generator, got {type(rng).__name__}")
+    check_generator("rng", rng)
     for name, value in (("N", N), ("T_in", T_in), ("T_out", T_out), ("D", D), ("V", V)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        check_positive_int(name, value)
 
     if task == "one_to_many":
         inputs = rng.standard_normal((N, D))

@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from course_code.shapes import ArgumentTypeError, check_positive_int, check_tensor
+
 __all__ = ["sample", "sample_next"]
 
 
@@ -19,6 +21,11 @@ def _check_temperature(temperature: float) -> float:
     if isinstance(temperature, bool) or not isinstance(temperature, (int, float)) or not temperature > 0:
         raise ValueError(f"temperature must be a positive number, got {temperature!r}")
     return float(temperature)
+
+
+def _check_generator(generator) -> None:
+    if generator is not None and not isinstance(generator, torch.Generator):
+        raise ArgumentTypeError(f"generator must be a torch.Generator or None, got {type(generator).__name__}")
 
 
 def sample_next(logits: torch.Tensor, temperature: float = 1.0, generator: torch.Generator | None = None) -> torch.Tensor:
@@ -33,11 +40,15 @@ def sample_next(logits: torch.Tensor, temperature: float = 1.0, generator: torch
         ``int64`` class ids ``(N,)``.
 
     Raises:
-        ValueError: if ``temperature`` is not positive or ``logits`` is not 2-D.
+        ValueError: if ``temperature`` is not positive, ``logits`` is not 2-D or holds
+            NaN or infinity (which would give no distribution to draw from).
+        TypeError: if ``logits`` is not a floating-point tensor or ``generator`` not a generator.
     """
     temperature = _check_temperature(temperature)
-    if logits.dim() != 2:
-        raise ValueError(f"logits must have shape (N, V), got {tuple(logits.shape)}")
+    _check_generator(generator)
+    check_tensor("logits", logits, ("N", "V"), dtype="float")
+    if not bool(torch.isfinite(logits).all()):
+        raise ValueError("logits must be finite: NaN or infinity gives no distribution to sample from")
     scaled = logits.double() / temperature
     probabilities = torch.softmax(scaled - scaled.max(dim=1, keepdim=True).values, dim=1)
     return torch.multinomial(probabilities, 1, generator=generator)[:, 0]
@@ -75,8 +86,10 @@ def sample(
     prompt = torch.as_tensor(np.asarray(prompt), dtype=torch.int64)
     if prompt.dim() != 1 or prompt.shape[0] == 0:
         raise ValueError(f"prompt must be a non-empty 1-D sequence of ids (T0,), got shape {tuple(prompt.shape)}")
-    if isinstance(length, bool) or not isinstance(length, int) or length < 0:
-        raise ValueError(f"length must be a non-negative integer, got {length!r}")
+    length = check_positive_int("length", length, minimum=0)
+    _check_generator(generator)
+    if int(prompt.min()) < 0:
+        raise ValueError(f"prompt must hold ids >= 0, got {int(prompt.min())}")
     was_training = model.training
     model.eval()
     generated = []

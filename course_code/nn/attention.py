@@ -10,12 +10,19 @@ keys are the encoder's states ``k_1 ... k_S``::
 The same equations in NumPy are :mod:`course_code.scratch.attention`; the tests check
 that the two agree. ``W_k k_s + b`` does not depend on ``t``, so
 :meth:`AdditiveAttention.project_keys` computes it once per source sentence.
+
+Padded positions are selected away (``torch.where``), never multiplied by a zero
+weight, so padded keys may hold anything, even NaN or infinity, without reaching
+a real output or a gradient. A row with no real position has no distribution to
+put weight on: it raises ``ValueError``, as in the NumPy version.
 """
 
 from __future__ import annotations
 
 import torch
 from torch import nn
+
+from course_code.shapes import check_positive_int, check_tensor
 
 __all__ = ["AdditiveAttention", "masked_softmax"]
 
@@ -27,11 +34,21 @@ def masked_softmax(scores: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         scores: ``(N, S)``. mask: booleans ``(N, S)``, at least one ``True`` per row.
 
     Returns:
-        weights ``(N, S)``, each row summing to 1.
+        weights ``(N, S)``, each row summing to 1; exactly 0 (with zero gradient)
+        where ``mask`` is false, whatever the scores hold there.
+
+    Raises:
+        ValueError: on mismatched shapes, or a row of ``mask`` with no real position.
+        TypeError: if ``mask`` is not a boolean tensor.
     """
-    if mask.shape != scores.shape or mask.dtype != torch.bool:
+    sizes = check_tensor("scores", scores, ("N", "S"), dtype="float")
+    if isinstance(mask, torch.Tensor) and mask.dtype != torch.bool:
         raise ValueError(f"mask must be a boolean tensor of the scores' shape {tuple(scores.shape)}, "
                          f"got {mask.dtype} {tuple(mask.shape)}")
+    check_tensor("mask", mask, ("N", "S"), sizes, dtype="bool")
+    empty = ~mask.any(dim=1)
+    if bool(empty.any()):
+        raise ValueError(f"every row of mask needs a real position; rows {empty.nonzero()[:, 0].tolist()} have none")
     return torch.softmax(scores.masked_fill(~mask, float("-inf")), dim=-1)
 
 
@@ -57,21 +74,35 @@ class AdditiveAttention(nn.Module):
 
     def __init__(self, query_size: int, key_size: int, attention_size: int) -> None:
         super().__init__()
+        query_size, key_size, attention_size = (
+            check_positive_int(name, value)
+            for name, value in (("query_size", query_size), ("key_size", key_size),
+                                ("attention_size", attention_size)))
         self.query_proj = nn.Linear(query_size, attention_size, bias=False)
         self.key_proj = nn.Linear(key_size, attention_size)
         self.score = nn.Linear(attention_size, 1, bias=False)
 
-    def project_keys(self, keys: torch.Tensor) -> torch.Tensor:
-        """``W_k k_s + b`` for every position: ``(N, S, H_k) -> (N, S, A)``."""
+    def project_keys(self, keys: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
+        """``W_k k_s + b`` for every position: ``(N, S, H_k) -> (N, S, A)``.
+
+        With ``mask`` (booleans ``(N, S)``) padded keys are replaced by zeros first,
+        so that whatever they hold cannot reach the gradient of ``W_k``.
+        """
+        if mask is not None:
+            keys = torch.where(mask[..., None], keys, torch.zeros_like(keys))
         return self.key_proj(keys)
 
     def forward(self, query: torch.Tensor, keys: torch.Tensor, mask: torch.Tensor,
                 projected_keys: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
-        if query.dim() != 2 or keys.dim() != 3 or keys.shape[0] != query.shape[0]:
-            raise ValueError(f"query must have shape (N, H_q) and keys (N, S, H_k), got {tuple(query.shape)} "
-                             f"and {tuple(keys.shape)}")
+        sizes = {"H_q": self.query_proj.in_features, "H_k": self.key_proj.in_features}
+        check_tensor("query", query, ("N", "H_q"), sizes, dtype="float")
+        check_tensor("keys", keys, ("N", "S", "H_k"), sizes, dtype="float")
+        check_tensor("mask", mask, ("N", "S"), sizes, dtype="bool")
+        real = mask[..., None]  # (N, S, 1): padding is selected away, never multiplied
+        keys = torch.where(real, keys, torch.zeros_like(keys))
         if projected_keys is None:
             projected_keys = self.project_keys(keys)
+        projected_keys = torch.where(real, projected_keys, torch.zeros_like(projected_keys))
         hidden = torch.tanh(projected_keys + self.query_proj(query)[:, None, :])  # (N, S, A)
         scores = self.score(hidden).squeeze(-1)  # (N, S)
         weights = masked_softmax(scores, mask)  # (N, S)

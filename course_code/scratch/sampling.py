@@ -69,7 +69,7 @@ def inverse_cdf_sample(probabilities: np.ndarray, uniforms: np.ndarray) -> np.nd
 
     Raises:
         ValueError: on wrong shapes, negative probabilities, rows not summing
-            to 1 (tolerance 1e-6), or uniforms outside ``[0, 1)``.
+            to 1 (tolerance 1e-6), or uniforms outside ``[0, 1)`` (or NaN).
     """
     probabilities = np.asarray(probabilities, dtype=np.float64)
     uniforms = np.asarray(uniforms, dtype=np.float64)
@@ -77,8 +77,8 @@ def inverse_cdf_sample(probabilities: np.ndarray, uniforms: np.ndarray) -> np.nd
     check_shape("uniforms", uniforms, ("N",), sizes)
     if (probabilities < 0).any() or not np.allclose(probabilities.sum(axis=1), 1.0, rtol=0, atol=1e-6):
         raise ValueError("probabilities must be non-negative with rows summing to 1")
-    if ((uniforms < 0) | (uniforms >= 1)).any():
-        raise ValueError("uniforms must lie in [0, 1)")
+    if not ((uniforms >= 0) & (uniforms < 1)).all():  # written so that NaN fails too
+        raise ValueError("uniforms must lie in [0, 1) (NaN is not a uniform)")
     cumulative = np.cumsum(probabilities, axis=1)  # (N, V)
     ids = (cumulative <= uniforms[:, None]).sum(axis=1)  # classes whose interval ends at or below u
     return np.minimum(ids, sizes["V"] - 1).astype(np.int64)  # rounding can leave cumulative[-1] just under 1
