@@ -257,13 +257,18 @@ def kill_all_processes_of(uid: int, gid: int) -> None:
 
 
 def _processes_of(uid: int) -> list[int]:
+    """The live processes of ``uid`` (zombies, already dead and waiting to be reaped, are left out)."""
     found = []
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
-                if os.stat(f"/proc/{entry}").st_uid == uid:
+                if os.stat(f"/proc/{entry}").st_uid != uid:
+                    continue
+                with open(f"/proc/{entry}/stat", "rb") as handle:
+                    state = handle.read().rsplit(b")", 1)[1].split()[0]
+                if state not in (b"Z", b"X"):
                     found.append(int(entry))
-            except OSError:
+            except (OSError, IndexError):
                 pass
     return found
 
