@@ -13,7 +13,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 CHAPTERS := $(sort $(wildcard chapters/*.ipynb))
 
-.PHONY: help env book test pytest book-strict site-deps site-test test-pythons lab notebooks constraints clean
+.PHONY: help env book test pytest book-strict grader-deps site-deps site-test test-pythons lab notebooks constraints clean
 
 help:
 	@echo "make book          build the website into _build/html"
@@ -50,7 +50,7 @@ test: $(INSTALLED)
 	$(MAKE) --no-print-directory --keep-going pytest book-strict site-test; status=$$?; \
 	echo "make test: $$(( $$(date +%s) - start )) s"; exit $$status
 
-pytest: $(INSTALLED)
+pytest: $(INSTALLED) grader-deps
 	$(BIN)/python -m pytest -n 2 --dist loadscope \
 		--nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
 		-m "not site" tests $(CHAPTERS)
@@ -59,6 +59,10 @@ pytest: $(INSTALLED)
 book-strict: $(INSTALLED)
 	rm -rf _build/html
 	$(BIN)/jupyter-book build . -W -n --keep-going
+
+# The exercise grader's sandbox needs bubblewrap (installed with apt-get if missing; see the script).
+grader-deps: $(INSTALLED)
+	bash tools/grader_deps.sh $(BIN)/python
 
 # The browser test needs Debian's chromium (installed with apt-get if missing; see the script).
 site-deps: $(INSTALLED)
