@@ -60,10 +60,10 @@ def char_lm_run(
     cell: str,
     seed: int,
     updates: int,
+    forget_gate_bias: float | None = None,
     *,
     eval_every: int = 100,
     hidden_size: int = 128,
-    forget_gate_bias: float | None = None,
 ) -> CharLMRun:
     """Train one character model for ``updates`` updates and score it as it goes.
 
@@ -71,9 +71,10 @@ def char_lm_run(
         cell: ``"rnn"``, ``"lstm"`` or ``"gru"``.
         seed: seeds the weights; the batches use ``seed + 1``.
         updates: a positive multiple of ``eval_every``.
+        forget_gate_bias: for ``"lstm"``: set ``b_f`` to this value (``None``:
+            PyTorch's initialisation).
         eval_every: score the validation perplexity after every this many updates.
         hidden_size: ``H``.
-        forget_gate_bias: for ``"lstm"``: set ``b_f`` to this value.
 
     Returns:
         The :class:`CharLMRun`.
