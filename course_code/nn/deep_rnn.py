@@ -20,6 +20,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from course_code.shapes import check_positive_int, check_tensor
+
 __all__ = ["DeepRNN"]
 
 
@@ -45,10 +47,11 @@ class DeepRNN(nn.Module):
     def __init__(self, input_size: int, hidden_size: int, output_size: int, input_depth: int = 0,
                  transition_depth: int = 0, output_depth: int = 0) -> None:
         super().__init__()
+        for name, value in (("input_size", input_size), ("hidden_size", hidden_size), ("output_size", output_size)):
+            check_positive_int(name, value)
         for name, value in (("input_depth", input_depth), ("transition_depth", transition_depth),
                             ("output_depth", output_depth)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise ValueError(f"{name} must be a non-negative integer, got {value!r}")
+            check_positive_int(name, value, minimum=0)
         self.input_size, self.hidden_size = input_size, hidden_size
         self.depths = {"input": input_depth, "transition": transition_depth, "output": output_depth}
         self.input_mlp = _mlp(input_size, hidden_size, input_depth)
@@ -63,8 +66,12 @@ class DeepRNN(nn.Module):
         return self.transition_mlp(torch.tanh(self.W_xh(u_t) + self.W_hh(h_prev)))
 
     def forward(self, x: torch.Tensor, h0: torch.Tensor | None = None):
-        if x.dim() != 3 or x.shape[2] != self.input_size:
-            raise ValueError(f"x must have shape (N, T, D={self.input_size}), got {tuple(x.shape)}")
+        dtype = self.W_hh.weight.dtype
+        sizes = check_tensor("x", x, ("N", "T", "D"), {"D": self.input_size, "H": self.hidden_size}, dtype=dtype)
+        if sizes["T"] == 0:
+            raise ValueError(f"x must have at least one time step, got shape {tuple(x.shape)} (T=0)")
+        if h0 is not None:
+            check_tensor("h0", h0, ("N", "H"), sizes, dtype=dtype)
         N, T, _ = x.shape
         h = x.new_zeros(N, self.hidden_size) if h0 is None else h0
         u = self.input_mlp(x)  # (N, T, H or D): no recurrence, every step at once
@@ -80,7 +87,11 @@ class DeepRNN(nn.Module):
 
         ``"x_t -> h_t"``, ``"h_(t-1) -> h_t"``, ``"h_t -> l_t"``, and ``"x_1 -> l_T"``
         (the path a dependency over ``T`` steps must travel, forward and, for its gradient, backward).
+
+        Raises:
+            ValueError: if ``T`` is not a positive integer.
         """
+        T = check_positive_int("T", T)
         d_in, d_trans, d_out = self.depths["input"], self.depths["transition"], self.depths["output"]
         return {
             "x_t -> h_t": d_in + 1 + d_trans,

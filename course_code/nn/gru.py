@@ -26,7 +26,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from course_code.nn.convert import fill_layer, layer_arrays
+from course_code.nn.convert import check_no_bias_lost, fill_layer, layer_arrays
 from course_code.nn.fused import gru_layer, gru_recurrence
 from course_code.nn.recurrent import RecurrentCell, RecurrentStack
 
@@ -117,8 +117,10 @@ def gru_layer_from_numpy(
     """Write NumPy weights into one layer of ``module`` in place.
 
     Raises:
-        ValueError: if a shape differs from the module's parameter of that name.
+        ValueError: if a shape differs from the module's parameter of that name, or
+            ``b_x``, ``b_h`` are not zero for a module built with ``bias=False``.
     """
+    check_no_bias_lost(module, b_x=b_x, b_h=b_h)
     arrays = [("weight_ih", "W_x", W_x), ("weight_hh", "W_h", W_h)]
     if getattr(module, "bias", True):
         arrays += [("bias_ih", "b_x", b_x), ("bias_hh", "b_h", b_h)]

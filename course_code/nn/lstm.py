@@ -29,7 +29,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from course_code.nn.convert import fill_layer, layer_arrays
+from course_code.nn.convert import check_no_bias_lost, fill_layer, layer_arrays
 from course_code.nn.fused import LSTMRecurrence, lstm_layer, lstm_recurrence
 from course_code.nn.recurrent import RecurrentCell, RecurrentStack
 
@@ -159,8 +159,10 @@ def lstm_layer_from_numpy(module: nn.Module, W_x: np.ndarray, W_h: np.ndarray, b
     """Write NumPy weights into one layer of ``module`` in place (``b`` into ``bias_ih``, zero ``bias_hh``).
 
     Raises:
-        ValueError: if a shape differs from the module's parameter of that name.
+        ValueError: if a shape differs from the module's parameter of that name, or
+            ``b`` is not zero for a module built with ``bias=False``.
     """
+    check_no_bias_lost(module, b=b)
     arrays = [("weight_ih", "W_x", W_x), ("weight_hh", "W_h", W_h)]
     has_bias = getattr(module, "bias", True)
     fill_layer(module, layer, arrays + ([("bias_ih", "b", b)] if has_bias else []))

@@ -21,7 +21,9 @@ import math
 import torch
 from torch import nn
 
+from course_code.masking import check_lengths
 from course_code.nn.stacked import GATE_BLOCKS, StackedRNN
+from course_code.shapes import ArgumentTypeError, check_positive_int, check_tensor
 
 __all__ = ["PyramidRNN", "layer_steps", "merge_pairs", "recurrent_multiply_adds"]
 
@@ -34,9 +36,13 @@ def merge_pairs(x: torch.Tensor, lengths: torch.Tensor | None = None):
 
     Returns:
         ``(merged, new_lengths)``; ``new_lengths`` is ``None`` when ``lengths`` is.
+
+    Raises:
+        ValueError: if ``x`` is not ``(N, T, F)`` or ``lengths`` not ``(N,)`` integers in ``[1, T]``.
     """
-    if x.dim() != 3:
-        raise ValueError(f"x must have shape (N, T, F), got {tuple(x.shape)}")
+    sizes = check_tensor("x", x, ("N", "T", "F"))
+    if lengths is not None:
+        lengths = torch.from_numpy(check_lengths(lengths, T=sizes["T"], N=sizes["N"], minimum=1))
     N, T, F = x.shape
     if T % 2:
         x = torch.cat([x, x.new_zeros(N, 1, F)], dim=1)
@@ -46,7 +52,12 @@ def merge_pairs(x: torch.Tensor, lengths: torch.Tensor | None = None):
 
 
 def layer_steps(T: int, num_layers: int, pyramid: bool) -> list[int]:
-    """The number of time steps each layer runs: ``[T, T, ...]``, or ``[T, ceil(T/2), ceil(T/4), ...]``."""
+    """The number of time steps each layer runs: ``[T, T, ...]``, or ``[T, ceil(T/2), ceil(T/4), ...]``.
+
+    Raises:
+        ValueError: if ``T`` or ``num_layers`` is not a positive integer.
+    """
+    T, num_layers = check_positive_int("T", T), check_positive_int("num_layers", num_layers)
     steps, current = [], T
     for layer in range(num_layers):
         if pyramid and layer > 0:
@@ -63,7 +74,13 @@ def recurrent_multiply_adds(mode: str, T: int, input_size: int, hidden_size: int
     and ``G H x H`` for the recurrent one (``G`` = 1, 3, 4 for RNN, GRU, LSTM),
     per direction. ``D_l`` is ``input_size`` for the first layer, ``dirs * H``
     above it in a plain stack, and ``2 dirs * H`` in a pyramid (two steps merged).
+
+    Raises:
+        ValueError: for an unknown mode or a size that is not a positive integer.
     """
+    if mode not in GATE_BLOCKS:
+        raise ValueError(f"mode must be one of {sorted(GATE_BLOCKS)}, got {mode!r}")
+    input_size, hidden_size = check_positive_int("input_size", input_size), check_positive_int("hidden_size", hidden_size)
     G, dirs = GATE_BLOCKS[mode], 2 if bidirectional else 1
     total_input = total_recurrent = 0
     for layer, steps in enumerate(layer_steps(T, num_layers, pyramid)):
@@ -92,6 +109,10 @@ class PyramidRNN(nn.Module):
     def __init__(self, mode: str, input_size: int, hidden_size: int, num_layers: int = 3,
                  bidirectional: bool = True) -> None:
         super().__init__()
+        num_layers = check_positive_int("num_layers", num_layers)
+        hidden_size = check_positive_int("hidden_size", hidden_size)
+        if not isinstance(bidirectional, bool):
+            raise ArgumentTypeError(f"bidirectional must be True or False, got {bidirectional!r}")
         dirs = 2 if bidirectional else 1
         self.layers = nn.ModuleList(
             StackedRNN(mode, input_size if layer == 0 else 2 * dirs * hidden_size, hidden_size,

@@ -12,6 +12,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from course_code.shapes import ArgumentTypeError, check_generator, check_positive_int
+
 __all__ = ["uniform_drawer"]
 
 
@@ -26,10 +28,18 @@ def uniform_drawer(hidden_size: int, rng: np.random.Generator, dtype=np.float64,
 
     Raises:
         ValueError: if a size is not a positive integer.
+        TypeError: if ``rng`` is not a ``np.random.Generator`` or ``dtype`` is not a
+            floating-point dtype (integer weights would all round to zero).
     """
     for name, value in {**sizes, "hidden_size": hidden_size}.items():
-        if not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        check_positive_int(name, value)
+    check_generator("rng", rng)
+    try:
+        floating = np.issubdtype(np.dtype(dtype), np.floating)
+    except TypeError:
+        floating = False
+    if not floating:
+        raise ArgumentTypeError(f"dtype must be a floating-point dtype such as np.float64, got {dtype!r}")
     bound = 1.0 / np.sqrt(hidden_size)
 
     def draw(*shape: int) -> np.ndarray:
