@@ -30,7 +30,7 @@ def test_edit_distance_against_brute_force_on_short_strings():
     alphabet = "01"
     for n in range(4):
         for a in map("".join, itertools.product(alphabet, repeat=n)):
-            one_edit = {a[:i] + c + a[i:] for i in range(n + 1) for c in alphabet}
+            one_edit = {a} | {a[:i] + c + a[i:] for i in range(n + 1) for c in alphabet}
             one_edit |= {a[:i] + a[i + 1:] for i in range(n)}
             one_edit |= {a[:i] + c + a[i + 1:] for i in range(n) for c in alphabet}
             for m in range(5):
