@@ -8,18 +8,16 @@ batches in the same order, epoch after epoch, whatever else the program draws.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from numbers import Integral
 
 import numpy as np
 import torch
 
+from course_code.shapes import ArgumentTypeError, check_positive_int
+
 __all__ = ["RandomBatches", "ShuffledBatches"]
 
 
-def _check_positive(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
+_check_positive = check_positive_int
 
 
 class ShuffledBatches:
@@ -38,7 +36,8 @@ class ShuffledBatches:
 
     def __init__(self, inputs: torch.Tensor, targets: torch.Tensor, batch_size: int, seed: int) -> None:
         if not (isinstance(inputs, torch.Tensor) and isinstance(targets, torch.Tensor)):
-            raise ValueError("inputs and targets must be torch tensors")
+            raise ArgumentTypeError(f"inputs and targets must be torch tensors, got {type(inputs).__name__} "
+                                    f"and {type(targets).__name__}; convert arrays with torch.from_numpy")
         if inputs.dim() == 0 or targets.dim() == 0 or inputs.shape[0] != targets.shape[0]:
             raise ValueError(
                 f"inputs and targets must share their first axis M, got shapes "
@@ -46,6 +45,7 @@ class ShuffledBatches:
             )
         self.inputs, self.targets = inputs, targets
         self.batch_size = _check_positive("batch_size", batch_size)
+        check_positive_int("seed", seed, minimum=0)
         self.generator = torch.Generator().manual_seed(seed)
 
     def __len__(self) -> int:
@@ -77,6 +77,7 @@ class RandomBatches:
             raise ValueError("make_batch must be a function rng -> (inputs, targets)")
         self.make_batch = make_batch
         self.batches_per_epoch = _check_positive("batches_per_epoch", batches_per_epoch)
+        check_positive_int("seed", seed, minimum=0)
         self.rng = np.random.default_rng(seed)
 
     def __len__(self) -> int:

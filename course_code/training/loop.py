@@ -19,9 +19,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
+from numbers import Real
 
 import torch
 from tqdm import tqdm
+
+from course_code.shapes import check_positive_int
 
 __all__ = ["History", "fit"]
 
@@ -118,12 +121,10 @@ def fit(
         ValueError: if ``epochs`` is not a positive integer or
             ``clip_grad_norm`` or ``clip_grad_value`` is not positive.
     """
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
-    if clip_grad_norm is not None and not clip_grad_norm > 0:
-        raise ValueError(f"clip_grad_norm must be positive or None, got {clip_grad_norm!r}")
-    if clip_grad_value is not None and not clip_grad_value > 0:
-        raise ValueError(f"clip_grad_value must be positive or None, got {clip_grad_value!r}")
+    epochs = check_positive_int("epochs", epochs)
+    for name, value in (("clip_grad_norm", clip_grad_norm), ("clip_grad_value", clip_grad_value)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, Real) or not value > 0):
+            raise ValueError(f"{name} must be positive or None, got {value!r}")
     history = History() if history is None else history
     parameters = [p for p in model.parameters() if p.requires_grad]
     max_norm = math.inf if clip_grad_norm is None else float(clip_grad_norm)

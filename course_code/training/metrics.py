@@ -7,7 +7,15 @@ import math
 import torch
 from torch.nn import functional as F
 
+from course_code.shapes import check_tensor
+
 __all__ = ["accuracy", "perplexity", "sequence_cross_entropy"]
+
+
+def _check_classes(targets: torch.Tensor, V: int) -> None:
+    if targets.numel() and (int(targets.min()) < 0 or int(targets.max()) >= V):
+        raise ValueError(f"targets must be class ids in [0, V={V}), "
+                         f"got values from {int(targets.min())} to {int(targets.max())}")
 
 
 def sequence_cross_entropy(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
@@ -22,13 +30,12 @@ def sequence_cross_entropy(logits: torch.Tensor, targets: torch.Tensor) -> torch
         A scalar tensor.
 
     Raises:
-        ValueError: if the shapes do not fit together.
+        ValueError: if the shapes do not fit together or a target lies outside ``[0, V)``.
+        TypeError: for arguments that are not tensors, or of the wrong dtype.
     """
-    if logits.dim() != 3 or targets.shape != logits.shape[:2]:
-        raise ValueError(
-            f"logits must have shape (N, T, V) and targets (N, T); got {tuple(logits.shape)} "
-            f"and {tuple(targets.shape)}"
-        )
+    sizes = check_tensor("logits", logits, ("N", "T", "V"), dtype="float")
+    check_tensor("targets", targets, ("N", "T"), sizes, dtype="integer")
+    _check_classes(targets, sizes["V"])
     return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
 
 
@@ -39,12 +46,12 @@ def accuracy(logits: torch.Tensor, targets: torch.Tensor) -> float:
         logits: ``(N, V)``. targets: integer class ids ``(N,)``.
 
     Raises:
-        ValueError: if the shapes do not fit together.
+        ValueError: if the shapes do not fit together or a target lies outside ``[0, V)``.
+        TypeError: for arguments that are not tensors, or of the wrong dtype.
     """
-    if logits.dim() != 2 or targets.shape != logits.shape[:1]:
-        raise ValueError(
-            f"logits must have shape (N, V) and targets (N,); got {tuple(logits.shape)} and {tuple(targets.shape)}"
-        )
+    sizes = check_tensor("logits", logits, ("N", "V"), dtype="float")
+    check_tensor("targets", targets, ("N",), sizes, dtype="integer")
+    _check_classes(targets, sizes["V"])
     return float((logits.argmax(dim=1) == targets).float().mean())
 
 
