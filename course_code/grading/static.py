@@ -3,9 +3,11 @@
 A submission that calls the reference implementation in ``course_code`` gets
 no points for that question. The check is static (``ast``): the function, or a
 function of the notebook it calls, imports ``course_code``, names it, or uses
-a name that an import from ``course_code`` bound (``check``, from
-``course_code.grading``, is the one allowed import). The child process also
-makes ``course_code`` unimportable, so dynamic tricks fail at run time.
+a name whose last top-level binding is an import from ``course_code`` (``check``
+and ``grade``, from ``course_code.grading``, are the allowed imports). Docstrings
+and comments do not count. This check is for honest mistakes and the plain
+trick: the sandbox is what stops the others, since ``course_code`` is not on
+its filesystem (and not on ``sys.path`` at the weaker isolation levels).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 
 __all__ = ["FunctionSource", "find_function", "reference_use"]
 
-ALLOWED_IMPORTS = {("course_code.grading", "check")}
+ALLOWED_IMPORTS = {("course_code.grading", "check"), ("course_code.grading", "grade")}
 
 
 @dataclass(frozen=True)
@@ -100,7 +102,7 @@ def _top_level_bindings(trees: list[ast.Module]) -> dict[str, ast.AST]:
 
 
 def _reference_names(trees: list[ast.Module]) -> set[str]:
-    """Top-level names whose last binding imports from ``course_code`` (except the allowed ``check``)."""
+    """Top-level names whose last binding imports from ``course_code`` (except the allowed ``check`` and ``grade``)."""
     names = set()
     for name, node in _top_level_bindings(trees).items():
         if isinstance(node, ast.Import) and any(_is_course_code(a.name) and (a.asname or a.name.split(".")[0]) == name

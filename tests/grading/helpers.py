@@ -102,12 +102,17 @@ def solution_only_lines(source: Path) -> list[str]:
 
 @functools.lru_cache(maxsize=None)
 def executed_source(name: str):
-    """The solution notebook of set ``name`` executed top to bottom from the repository's root (cached)."""
+    """The solution notebook of set ``name`` executed top to bottom in its own folder, as Jupyter runs it (cached).
+
+    Its last cell, ``grade("<set>.ipynb")``, then grades the source notebook itself.
+    """
     import nbformat
     from nbclient import NotebookClient
 
-    notebook = nbformat.read(set_notebooks(name)[0], as_version=4)
-    NotebookClient(notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(REPO)}}).execute()
+    source = set_notebooks(name)[0]
+    notebook = nbformat.read(source, as_version=4)
+    NotebookClient(notebook, timeout=120, kernel_name="python3",
+                   resources={"metadata": {"path": str(source.parent)}}).execute()
     return notebook
 
 

@@ -41,11 +41,12 @@ def test_question_names_are_unique_across_sets():
     assert len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)
 
 
+@pytest.mark.parametrize("secret", [None, 20261201], ids=["public", "hidden"])
 @pytest.mark.parametrize("name", SET_NAMES)
-def test_solution_scores_full_marks_and_is_not_changed(name):
+def test_solution_scores_full_marks_and_is_not_changed(name, secret):
     source, _ = set_notebooks(name)
     before = sha256(source)
-    result = grade_notebook(source, limits=LIMITS)
+    result = grade_notebook(source, limits=LIMITS, secret=secret)
     full = {q.name: q.points for q in SETS[name].questions}
     assert {q.name: q.points for q in result.questions} == full, [q.message for q in result.questions]
     assert sha256(source) == before
@@ -84,11 +85,15 @@ def test_student_notebook_holds_no_solution_and_no_output(name):
 
 
 @pytest.mark.parametrize("name", SET_NAMES)
-def test_first_cell_names_the_chapter_and_the_grade_command(name):
+def test_first_cell_names_the_chapter_and_the_notebook_grades_itself_with_its_own_python(name):
     _, student = set_notebooks(name)
-    first = "".join(json.loads(student.read_text(encoding="utf-8"))["cells"][0]["source"])
+    cells = json.loads(student.read_text(encoding="utf-8"))["cells"]
+    first = "".join(cells[0]["source"])
     assert SETS[name].chapter in first
-    assert f"python -m course_code grade exercises/{name}.ipynb" in first
+    assert f'grade("{name}.ipynb")' in first and "hidden inputs" in first
+    assert f".venv/bin/python -m course_code grade exercises/{name}.ipynb" in first
+    assert "".join(cells[-1]["source"]) == f'grade("{name}.ipynb")'
+    assert "from course_code.grading import check, grade" in code_sources(student)[0]
 
 
 @pytest.mark.parametrize("name", SET_NAMES)
@@ -104,6 +109,9 @@ def test_executed_solution_notebook_passes_every_check_cell(name):
     notebook = executed_source(name)
     checks = [c for c in notebook.cells if c.cell_type == "code" and c.source.startswith("check(")]
     assert len(checks) == len(SETS[name].questions)
+    graded = cell_text(notebook.cells[-1])  # grade("<set>.ipynb") in the kernel's folder: the source itself
+    total = f"{SETS[name].max_score:g}/{SETS[name].max_score:g}"
+    assert f"Grading {name}.ipynb" in graded and "Total" in graded and total in graded, graded
     for cell in checks:
         text = cell_text(cell)
         assert ": passed" in text and "Well done!" in text and "[FAIL]" not in text, text
@@ -111,10 +119,11 @@ def test_executed_solution_notebook_passes_every_check_cell(name):
 
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")  # some known bugs overflow on purpose
+@pytest.mark.parametrize("secret", [None, 7, 2**61 + 3], ids=["public", "hidden-a", "hidden-b"])
 @pytest.mark.parametrize("name", SET_NAMES)
-def test_every_known_bug_differs_from_the_reference_on_some_case(name):
+def test_every_known_bug_differs_from_the_reference_on_some_case(name, secret):
     for question in SETS[name].questions:
-        cases = question.make_cases()
+        cases = question.cases(secret)
         expected = [question.reference(*[a.copy() for a in c.args]) for c in cases]
         for bug in question.known_bugs:
             differs = 0
