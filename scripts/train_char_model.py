@@ -10,7 +10,8 @@ configuration, no optimizer state) in ``char_lstm_python_docs.pt``::
     .venv/bin/python scripts/train_char_model.py              # vanilla RNN, a few minutes
     .venv/bin/python scripts/train_char_model.py --model lstm # LSTM, 15-30 minutes
 
-Both runs are seeded and reproducible on one machine; they read the shipped copy
+The checkpoint is rewritten after every epoch, so an interrupted run leaves its
+last complete epoch behind. Both runs are seeded and reproducible on one machine; they read the shipped copy
 of the corpus (``python_docs_topics.txt``), so every Python sees the same text.
 """
 
@@ -91,13 +92,17 @@ def main(argv: list[str] | None = None) -> int:
         seed=config["batch_seed"],
     )
     optimizer = torch.optim.Adam(model.parameters(), lr=config["learning_rate"])
-    history = fit(
-        model, sequence_cross_entropy, batches, optimizer,
-        epochs=config["epochs"], clip_grad_norm=config["clip_grad_norm"], report=True,
-        progress=False,
-        eval_fn=lambda m: {"val_perplexity": perplexity(text_cross_entropy(m, val_ids))},
-    )
-    save_checkpoint(output, model, optimizer if keep_optimizer else None, history, config)
+    history = None
+    for _ in range(config["epochs"]):  # one epoch at a time, the checkpoint saved after each
+        history = fit(
+            model, sequence_cross_entropy, batches, optimizer,
+            epochs=1, clip_grad_norm=config["clip_grad_norm"], report=True, progress=False,
+            eval_fn=lambda m: {"val_perplexity": perplexity(text_cross_entropy(m, val_ids))},
+            history=history,
+        )
+        partial = output.with_suffix(".partial")
+        save_checkpoint(partial, model, optimizer if keep_optimizer else None, history, config)
+        partial.replace(output)
     print(f"saved {output} ({output.stat().st_size / 1e3:.0f} kB)")
     return 0
 
