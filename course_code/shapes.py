@@ -45,6 +45,7 @@ __all__ = [
     "ArgumentTypeError",
     "check_float_dtype",
     "check_generator",
+    "check_ids",
     "check_numpy_array",
     "check_positive_int",
     "check_probability",
@@ -287,3 +288,29 @@ def check_tensor(name: str, tensor, expected: Sequence[Axis] | None = None,
         hint = f" (convert with .to({dtype}))" if isinstance(dtype, torch.dtype) else ""
         raise ArgumentTypeError(f"{name} must have {wanted}, got {tensor.dtype}{hint}")
     return sizes
+
+
+def check_ids(name: str, ids, V: int):
+    """Check that ``ids`` (a NumPy array or a torch tensor) holds integer ids in ``[0, V)``; return it.
+
+    An id of ``-1`` would silently pick the last row of an embedding or the last
+    class of a loss; an id of ``V`` would fail deep inside an indexing kernel.
+
+    Raises:
+        ArgumentTypeError: if ``ids`` is not an integer array or tensor (booleans are not ids).
+        ValueError: if an id lies outside ``[0, V)``.
+    """
+    if _is_tensor(ids):
+        integer = not ids.is_floating_point() and not ids.is_complex() and str(ids.dtype) != "torch.bool"
+        dtype = ids.dtype
+    else:
+        check_numpy_array(name, ids)
+        integer = np.issubdtype(ids.dtype, np.integer)
+        dtype = ids.dtype
+    if not integer:
+        raise ArgumentTypeError(f"{name} must hold integer ids, got dtype {dtype}")
+    if ids.numel() if _is_tensor(ids) else ids.size:
+        low, high = int(ids.min()), int(ids.max())
+        if low < 0 or high >= V:
+            raise ValueError(f"{name} must be ids in [0, V={V}), got values from {low} to {high}")
+    return ids

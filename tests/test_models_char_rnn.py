@@ -19,8 +19,10 @@ def test_char_rnn_shapes_and_state():
     first, h = model(ids[:, :2], return_state=True)
     second = model(ids[:, 2:], h)
     torch.testing.assert_close(torch.cat([first, second], dim=1), logits)
-    with pytest.raises(ValueError, match=r"\(N, T\)"):
+    with pytest.raises(TypeError, match=r"ids must have an integer dtype, got torch.float32"):
         model(ids.float())
+    with pytest.raises(ValueError, match=r"ids must have shape \(N, T\)"):
+        model(ids[0])
 
 
 def test_seed_fixes_the_weights_and_leaves_the_global_generator_alone():

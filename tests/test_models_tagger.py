@@ -20,5 +20,5 @@ def test_same_seed_same_model_and_errors():
     assert all(torch.equal(p, q) for p, q in zip(a.parameters(), b.parameters()))
     with pytest.raises(ValueError, match="at least one real token"):
         a(torch.tensor([[0, 0]]))
-    with pytest.raises(ValueError, match=r"tokens must be ids of shape \(N, T\)"):
+    with pytest.raises(ValueError, match=r"tokens must have shape \(N, T\)"):
         a(torch.zeros(2, 3, 1, dtype=torch.long))

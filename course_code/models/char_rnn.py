@@ -23,6 +23,7 @@ from torch.nn import functional as F
 
 from course_code.reproducibility import seeded_init
 from course_code.nn import VanillaRNN
+from course_code.shapes import check_ids, check_positive_int, check_tensor
 
 __all__ = ["CharRNN", "text_cross_entropy"]
 
@@ -76,8 +77,7 @@ class CharRNN(nn.Module):
         if cell not in _CELLS:
             raise ValueError(f"cell must be one of {_CELLS}, got {cell!r}")
         for name, value in (("vocab_size", vocab_size), ("embedding_dim", embedding_dim)):
-            if not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be a positive integer, got {value!r}")
+            check_positive_int(name, value)
         self.vocab_size = vocab_size
         self.cell = cell
         with seeded_init(seed):
@@ -86,8 +86,8 @@ class CharRNN(nn.Module):
             self.readout = nn.Linear(hidden_size, vocab_size)
 
     def forward(self, ids: torch.Tensor, h0: torch.Tensor | None = None, return_state: bool = False):
-        if ids.dim() != 2 or ids.dtype not in (torch.int64, torch.int32):
-            raise ValueError(f"ids must be an integer tensor of shape (N, T), got {ids.dtype} {tuple(ids.shape)}")
+        check_tensor("ids", ids, ("N", "T"), dtype="integer")
+        check_ids("ids", ids, self.vocab_size)
         states, h_n = self.rnn(self.embedding(ids), h0)  # (N, T, H), (L, N, H) or a pair of them
         logits = self.readout(states)  # (N, T, V)
         return (logits, h_n) if return_state else logits
@@ -110,7 +110,10 @@ def text_cross_entropy(model: CharRNN, ids, num_streams: int = 16) -> float:
     Returns:
         ``-mean log p(c_{t+1} | c_{<=t})`` over the ``R S`` predicted characters.
     """
-    ids = torch.as_tensor(np.asarray(ids), dtype=torch.int64)
+    num_streams = check_positive_int("num_streams", num_streams)
+    ids = np.asarray(ids) if not isinstance(ids, torch.Tensor) else ids
+    check_ids("ids", ids, model.vocab_size)
+    ids = torch.as_tensor(ids, dtype=torch.int64)
     if ids.dim() != 1 or ids.shape[0] <= num_streams:
         raise ValueError(f"ids must have shape (L,) with L > num_streams={num_streams}, got {tuple(ids.shape)}")
     S = (ids.shape[0] - 1) // num_streams

@@ -15,6 +15,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from course_code.shapes import check_positive_int, check_tensor
+
 __all__ = ["LastStateRegressor"]
 
 
@@ -40,16 +42,15 @@ class LastStateRegressor(nn.Module):
 
     def __init__(self, core: nn.Module, hidden_size: int, truncate: int | None = None) -> None:
         super().__init__()
-        if not isinstance(hidden_size, int) or hidden_size < 1:
-            raise ValueError(f"hidden_size must be a positive integer, got {hidden_size!r}")
-        if truncate is not None and (isinstance(truncate, bool) or not isinstance(truncate, int) or truncate < 1):
-            raise ValueError(f"truncate must be a positive integer or None, got {truncate!r}")
+        hidden_size = check_positive_int("hidden_size", hidden_size)
+        if truncate is not None:
+            truncate = check_positive_int("truncate", truncate)
         self.core, self.truncate = core, truncate
         self.readout = nn.Linear(hidden_size, 1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if x.dim() != 3:
-            raise ValueError(f"x must have shape (N, T, D), got {tuple(x.shape)}")
+        if check_tensor("x", x, ("N", "T", "D"), dtype=self.readout.weight.dtype)["T"] == 0:
+            raise ValueError(f"x must have at least one time step, got shape {tuple(x.shape)} (T=0)")
         if self.truncate is None:
             _, h_n = self.core(x)  # (1, N, H)
         else:

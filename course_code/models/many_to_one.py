@@ -13,6 +13,7 @@ from torch import nn
 
 from course_code.reproducibility import seeded_init
 from course_code.nn import VanillaRNN
+from course_code.shapes import check_ids, check_positive_int, check_tensor
 
 __all__ = ["ManyToOneRNN"]
 
@@ -48,6 +49,9 @@ class ManyToOneRNN(nn.Module):
         seed: int | None = None,
     ) -> None:
         super().__init__()
+        output_size = check_positive_int("output_size", output_size)
+        if vocab_size is not None:
+            vocab_size = check_positive_int("vocab_size", vocab_size)
         if squeeze and output_size != 1:
             raise ValueError(f"squeeze needs output_size=1, got {output_size}")
         self.squeeze = squeeze
@@ -58,8 +62,8 @@ class ManyToOneRNN(nn.Module):
 
     def forward(self, inputs: torch.Tensor) -> torch.Tensor:
         if self.embedding is not None:
-            if inputs.dim() != 2:
-                raise ValueError(f"inputs must be token ids of shape (N, T), got {tuple(inputs.shape)}")
+            check_tensor("inputs", inputs, ("N", "T"), dtype="integer")
+            check_ids("inputs", inputs, self.embedding.num_embeddings)
             inputs = self.embedding(inputs)  # (N, T, D)
         _, h_n = self.rnn(inputs)  # h_n: (1, N, H)
         outputs = self.readout(h_n[-1])  # (N, V)

@@ -17,6 +17,7 @@ from torch import nn
 
 from course_code.models.last_state import LastStateRegressor
 from course_code.reproducibility import seeded_init
+from course_code.shapes import check_positive_int
 
 __all__ = ["CELLS", "HiddenStateOnly", "last_state_regressor"]
 
@@ -77,6 +78,7 @@ def last_state_regressor(
     """
     if cell not in CELLS:
         raise ValueError(f"cell must be one of {CELLS}, got {cell!r}")
+    hidden_size, input_size = check_positive_int("hidden_size", hidden_size), check_positive_int("input_size", input_size)
     if forget_gate_bias is not None and cell != "lstm":
         raise ValueError(f"only an LSTM has a forget gate; got forget_gate_bias with cell={cell!r}")
     with seeded_init(seed):

@@ -14,6 +14,7 @@ from torch import nn
 
 from course_code.reproducibility import seeded_init
 from course_code.nn.stacked import StackedRNN
+from course_code.shapes import check_ids, check_positive_int, check_tensor
 
 __all__ = ["SequenceTagger"]
 
@@ -40,7 +41,9 @@ class SequenceTagger(nn.Module):
                  num_layers: int = 1, bidirectional: bool = False, dropout: float = 0.0, padding_id: int = 0,
                  seed: int | None = None) -> None:
         super().__init__()
-        self.padding_id = padding_id
+        for name, value in (("vocab_size", vocab_size), ("num_tags", num_tags), ("embedding_dim", embedding_dim)):
+            check_positive_int(name, value)
+        self.padding_id = check_positive_int("padding_id", padding_id, minimum=0)
         with seeded_init(seed):
             self.embedding = nn.Embedding(vocab_size, embedding_dim)
             self.rnn = StackedRNN(mode, embedding_dim, hidden_size, num_layers=num_layers,
@@ -48,8 +51,8 @@ class SequenceTagger(nn.Module):
             self.readout = nn.Linear(hidden_size * (2 if bidirectional else 1), num_tags)
 
     def forward(self, tokens: torch.Tensor) -> torch.Tensor:
-        if tokens.dim() != 2:
-            raise ValueError(f"tokens must be ids of shape (N, T), got {tuple(tokens.shape)}")
+        check_tensor("tokens", tokens, ("N", "T"), dtype="integer")
+        check_ids("tokens", tokens, self.embedding.num_embeddings)
         lengths = (tokens != self.padding_id).sum(dim=1)  # (N,): padding sits at the end
         if bool((lengths == 0).any()):
             raise ValueError("every row must hold at least one real token")
