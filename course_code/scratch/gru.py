@@ -39,7 +39,7 @@ from typing import NamedTuple
 import numpy as np
 
 from course_code.scratch.initialisation import uniform_drawer
-from course_code.shapes import check_float_dtype, check_shape
+from course_code.shapes import check_float_dtype, check_numpy_array, check_shape
 
 __all__ = [
     "GRUCache",
@@ -265,6 +265,7 @@ def gru_step_backward(dh: np.ndarray, cache: GRUStepCache) -> GRUGradients:
         :class:`GRUGradients` with ``dx (N, D)``, ``dh_prev (N, H)``, ``dW_x (3H, D)``,
         ``dW_h (3H, H)``, ``db_x (3H,)``, ``db_h (3H,)``.
     """
+    check_numpy_array("dh", dh)
     check_shape("dh", dh, cache.h_prev.shape)
     d_input = np.empty_like(cache.gates)  # (N, 3H)
     d_hidden = np.empty_like(cache.gates)  # (N, 3H)
@@ -343,8 +344,10 @@ def gru_backward(dh: np.ndarray, cache: GRUCache, dh_T: np.ndarray | None = None
     """
     T_plus_1, N, H = cache.h.shape
     T, D = T_plus_1 - 1, cache.W_x.shape[1]
+    check_numpy_array("dh", dh)
     check_shape("dh", dh, (N, T, H))
     if dh_T is not None:
+        check_numpy_array("dh_T", dh_T)
         check_shape("dh_T", dh_T, (N, H))
 
     dh = dh.transpose(1, 0, 2)  # (T, N, H) view

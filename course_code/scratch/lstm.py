@@ -38,7 +38,7 @@ from typing import NamedTuple
 import numpy as np
 
 from course_code.scratch.initialisation import uniform_drawer
-from course_code.shapes import check_float_dtype, check_shape
+from course_code.shapes import check_float_dtype, check_numpy_array, check_shape
 
 __all__ = [
     "LSTMCache",
@@ -257,6 +257,8 @@ def lstm_step_backward(dh: np.ndarray, dc: np.ndarray, cache: LSTMStepCache) -> 
         :class:`LSTMGradients` with ``dx (N, D)``, ``dh_prev (N, H)``, ``dc_prev (N, H)``,
         ``dW_x (4H, D)``, ``dW_h (4H, H)``, ``db (4H,)``.
     """
+    check_numpy_array("dh", dh)
+    check_numpy_array("dc", dc)
     check_shape("dh", dh, cache.h_prev.shape)
     check_shape("dc", dc, cache.c_prev.shape)
     da = np.empty_like(cache.gates)  # (N, 4H)
@@ -351,9 +353,11 @@ def lstm_backward(
     """
     T_plus_1, N, H = cache.h.shape
     T, D = T_plus_1 - 1, cache.W_x.shape[1]
+    check_numpy_array("dh", dh)
     check_shape("dh", dh, (N, T, H))
     for name, value in (("dh_T", dh_T), ("dc_T", dc_T)):
         if value is not None:
+            check_numpy_array(name, value)
             check_shape(name, value, (N, H))
 
     dh = dh.transpose(1, 0, 2)  # (T, N, H), a view: dh[t] is the upstream gradient of step t

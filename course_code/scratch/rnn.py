@@ -25,7 +25,7 @@ import numpy as np
 
 from course_code.scratch.activations import ACTIVATIONS
 from course_code.scratch.initialisation import uniform_drawer
-from course_code.shapes import check_float_dtype, check_shape
+from course_code.shapes import check_float_dtype, check_numpy_array, check_shape
 
 __all__ = [
     "RNNParams",
@@ -247,6 +247,7 @@ def rnn_step_backward(dh: np.ndarray, cache: RNNStepCache) -> RNNGradients:
         :class:`RNNGradients` with ``dx (N, D)``, ``dh_prev (N, H)``, ``dW_xh (H, D)``,
         ``dW_hh (H, H)``, ``db_h (H,)``.
     """
+    check_numpy_array("dh", dh)
     check_shape("dh", dh, cache.h.shape)
     da = dh * _activation_derivative(cache.h, cache.nonlinearity)  # (N, H): backprop through tanh
     return RNNGradients(
@@ -275,6 +276,7 @@ def rnn_backward(dh: np.ndarray, cache: RNNCache) -> RNNGradients:
         :class:`RNNGradients` with ``dx (N, T, D)``, ``dh_prev`` the gradient at
         ``h0`` ``(N, H)``, and ``dW_xh``, ``dW_hh``, ``db_h`` summed over time.
     """
+    check_numpy_array("dh", dh)
     check_shape("dh", dh, cache.h.shape)
     N, T, _ = cache.x.shape
     dx = np.empty_like(cache.x)
