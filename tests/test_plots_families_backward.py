@@ -60,3 +60,18 @@ def test_median_and_range_band():
     with pytest.raises(ValueError, match=r"runs must have shape \(R, P\)"):
         plot_median_and_range(ax, [0, 1], runs, "bad")
     plt.close("all")
+
+
+def test_task_shapes_decoder_has_its_own_clock_and_generators_feed_back():
+    from course_code.plots.task_shapes import TASK_PATTERNS, draw_unrolled
+
+    _, ax = plt.subplots()
+    draw_unrolled(ax, TASK_PATTERNS["many_to_many_different"][1])
+    states = [t.get_text() for t in ax.texts if t.get_text().startswith("$h_")]
+    assert states == ["$h_{1}$", "$h_{2}$", "$h_{3}$"] + [f"$h_{{{t}}}$" for t in range(1, 5)]
+    feedback = [t for t in ax.texts if t.get_text() == "" and t.arrow_patch is not None]
+    assert len(feedback) == 3  # decoder outputs 1-3 feed decoder steps 2-4
+    _, ax = plt.subplots()
+    draw_unrolled(ax, TASK_PATTERNS["many_to_many_same"][1])
+    assert not [t for t in ax.texts if t.get_text() == ""]  # inputs given: no feedback
+    plt.close("all")

@@ -88,11 +88,16 @@ def draw_unrolled(ax: Axes, steps: Sequence[Step], title: str = "") -> Axes:
             raise ValueError(f"steps[{i}] must be a Step, got {type(step).__name__}")
 
     offset = (MAX_STEPS - len(steps)) / 2  # centre narrow patterns
-    input_t = output_t = 0
+    input_t = output_t = encoder_t = decoder_t = 0
     for t, step in enumerate(steps):
         x = offset + t
         hidden_color = COLOURS["decoder"] if step.decoder else COLOURS["hidden"]
-        draw_box(ax, (x, ROW_Y["hidden"]), f"$h_{{{t + 1}}}$", hidden_color)
+        if step.decoder:  # a decoder is a network of its own, with its own clock
+            decoder_t += 1
+        else:
+            encoder_t += 1
+        state_t = decoder_t if step.decoder else encoder_t
+        draw_box(ax, (x, ROW_Y["hidden"]), f"$h_{{{state_t}}}$", hidden_color)
         if step.has_input:
             input_t += 1
             draw_box(ax, (x, ROW_Y["input"]), f"$x_{{{input_t}}}$", COLOURS["input"])
@@ -103,6 +108,14 @@ def draw_unrolled(ax: Axes, steps: Sequence[Step], title: str = "") -> Axes:
             draw_arrow(ax, (x, ROW_Y["hidden"] + BOX_HEIGHT / 2), (x, ROW_Y["output"] - BOX_HEIGHT / 2))
         if t > 0:
             draw_arrow(ax, (x - 1 + BOX_WIDTH / 2, ROW_Y["hidden"]), (x - BOX_WIDTH / 2, ROW_Y["hidden"]))
+        if step.has_output and t + 1 < len(steps) and not steps[t + 1].has_input:
+            # a generator feeds its output back in as the next step's input (dashed)
+            ax.annotate(
+                "", xy=(x + 1 - BOX_WIDTH / 2, ROW_Y["hidden"] - BOX_HEIGHT / 2),
+                xytext=(x + BOX_WIDTH / 2, ROW_Y["output"]),
+                arrowprops={"arrowstyle": "-|>", "linestyle": "--", "color": "#555555",
+                            "connectionstyle": "arc3,rad=-0.35"},
+            )
 
     ax.set_xlim(-0.6, MAX_STEPS - 0.4)
     ax.set_ylim(-0.5, 2.5)
