@@ -8,10 +8,10 @@ import torch
 
 from course_code.data.long_range import ADDING_BASELINE_MSE
 from course_code.data.recent_adding import recent_adding_problem
-from course_code.experiments import summarise_seeds
-from course_code.experiments.adding_runs import SUCCESS_MSE, adding_model, adding_run
-from course_code.experiments.char_lm_runs import char_lm_run
+from course_code.models.adding_runs import SUCCESS_MSE, adding_model, adding_run
+from course_code.models.char_lm_runs import char_lm_run
 from course_code.models.recurrent_regressor import last_state_regressor
+from course_code.seed_summary import summarise_seeds
 from course_code.sweeps import run_jobs
 from course_code.training.adding_problem import train_on_adding_problem
 
