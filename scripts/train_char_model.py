@@ -27,7 +27,11 @@ from course_code.data.text import CharVocabulary, next_char_batch, python_docs_t
 from course_code.models import CharRNN, text_cross_entropy
 from course_code.reproducibility import seed_everything
 from course_code.training import (
-    RandomBatches, fit, perplexity, save_checkpoint, sequence_cross_entropy,
+    RandomBatches,
+    fit,
+    perplexity,
+    save_checkpoint,
+    sequence_cross_entropy,
 )
 
 FILES = Path(__file__).resolve().parents[1] / "course_code" / "data" / "files"

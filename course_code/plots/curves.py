@@ -85,6 +85,8 @@ def plot_curves(
     ylim: tuple[float, float] | None = None,
     legend: bool = True,
     legend_columns: int = 1,
+    legend_location: str = "best",
+    styles: Mapping[str, dict] | None = None,
     **line_options,
 ) -> Axes:
     """Draw one line per curve, plus dashed horizontal lines for baselines.
@@ -97,7 +99,10 @@ def plot_curves(
         log_y: a logarithmic vertical axis.
         reference_lines: label -> height of a horizontal reference line.
         ylim: the vertical range.
-        legend: draw a legend; legend_columns: its number of columns.
+        legend: draw a legend; legend_columns: its number of columns;
+            legend_location: where (matplotlib's ``loc``).
+        styles: label -> options for that curve's ``ax.plot`` only (e.g. a colour),
+            on top of ``line_options``.
         **line_options: passed to every ``ax.plot`` (e.g. ``linewidth``, ``marker``).
 
     Returns:
@@ -116,11 +121,11 @@ def plot_curves(
             raise ValueError(
                 f"curve {label!r} must be y of shape (P,) or a pair (x, y) of shape (P,) each"
             )
-        ax.plot(x, y, label=label, **line_options)
+        ax.plot(x, y, label=label, **{**line_options, **(styles or {}).get(label, {})})
     _references(ax, reference_lines)
     _style(ax, xlabel, ylabel, title, log_y, ylim)
     if legend:
-        ax.legend(fontsize=FONT_SIZE - 2, ncols=legend_columns)
+        ax.legend(fontsize=FONT_SIZE - 2, ncols=legend_columns, loc=legend_location)
     return ax
 
 
