@@ -44,6 +44,11 @@ __all__ = [
     "NumberTask",
     "build_model",
     "greedy_correct",
+    "load_studies",
+    "median_range",
+    "point_at",
+    "study_rows",
+    "run_plan",
     "number_task",
     "number_vocabularies",
     "seq2seq_loss",
@@ -231,3 +236,38 @@ def run_plan(kind: str, split: str, seed: int, plan, detail_epochs=()) -> dict:
     sizes = {name: len(getattr(task, name).numbers) for name in ("train", "validation", "test")}
     return {"kind": kind, "split": split, "seed": seed, "points": points, "sizes": sizes,
             "details": details}
+
+
+STUDIES_FILE = "seq2seq_studies.json"
+
+
+def load_studies() -> list[dict]:
+    """The rows ``scripts/seq2seq_studies.py`` stored (see :func:`run_plan` for a row)."""
+    import json
+
+    from course_code.data.files import data_file
+
+    return json.loads(data_file(STUDIES_FILE).read_text())["rows"]
+
+
+def study_rows(rows: list[dict], study: str, kind: str, split: str = "by_digits") -> list[dict]:
+    """The rows of one study, model and split, sorted by seed."""
+    found = [r for r in rows if r["study"] == study and r["kind"] == kind
+             and r["split"] == split]
+    return sorted(found, key=lambda r: r["seed"])
+
+
+def point_at(row: dict, epoch: int) -> dict:
+    """The scores a row recorded after ``epoch`` epochs."""
+    for point in row["points"]:
+        if point["epoch"] == epoch:
+            return point
+    raise ValueError(f"the {row['kind']} row of seed {row['seed']} has no point at "
+                     f"epoch {epoch}")
+
+
+def median_range(values, digits: int = 3) -> str:
+    """``"median (min to max)"`` of some numbers, rounded to ``digits`` decimals."""
+    values = np.asarray(values, dtype=float)
+    return (f"{np.median(values):.{digits}f} ({values.min():.{digits}f} to "
+            f"{values.max():.{digits}f})")
