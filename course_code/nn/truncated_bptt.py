@@ -4,7 +4,7 @@ Autograd backpropagates through every operation it recorded. Cutting the
 sequence into chunks of ``k`` steps and calling ``state.detach()`` before each
 chunk makes the carried state a constant: its value still flows forward, but
 no gradient flows back across the cut. The result equals the NumPy
-:func:`course_code.scratch.truncated_bptt_gradients` with ``k1 = k2 = k``
+:func:`course_code.scratch.bptt.truncated_bptt_gradients` with ``k1 = k2 = k``
 (``tests/test_truncated_bptt.py`` checks it).
 """
 
