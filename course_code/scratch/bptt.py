@@ -85,7 +85,10 @@ def truncated_bptt_gradients(
     steps are backpropagated, but only ``k2`` steps back in time: nothing flows
     into a state more than ``k2 - 1`` steps before the end of the block. With
     ``k1 = k2 = k`` this is the common scheme that cuts the sequence into chunks
-    of ``k``; with ``k1 = k2 = T`` it is full BPTT.
+    of ``k`` (when ``k`` divides ``T``; otherwise the last, shorter block reaches
+    ``k2`` steps back into the chunk before it, which
+    :func:`course_code.scratch.truncation.chunked_bptt_gradients` and PyTorch's
+    ``detach()`` loop do not); with ``k1 = k2 = T`` it is full BPTT.
 
     Args:
         params, x, targets, h0, reduction: as in :func:`rnn_loss_and_gradients`.
