@@ -47,6 +47,7 @@ __all__ = [
     "check_generator",
     "check_ids",
     "check_numpy_array",
+    "check_numpy_arrays",
     "check_positive_int",
     "check_probability",
     "check_real",
@@ -245,6 +246,12 @@ def check_numpy_array(name: str, array) -> np.ndarray:
         return array
     hint = "; convert a tensor with .detach().numpy()" if _is_tensor(array) else ""
     raise ArgumentTypeError(f"{name} must be a numpy array, got {type(array).__name__}{hint}")
+
+
+def check_numpy_arrays(**arrays) -> None:
+    """:func:`check_numpy_array` for each keyword argument: ``check_numpy_arrays(x=x, h0=h0)``."""
+    for name, array in arrays.items():
+        check_numpy_array(name, array)
 
 
 def check_tensor(name: str, tensor, expected: Sequence[Axis] | None = None,

@@ -27,7 +27,7 @@ from numbers import Real
 import numpy as np
 
 from course_code.masking import check_lengths, length_mask
-from course_code.shapes import ArgumentTypeError, check_positive_int, check_real, check_shape
+from course_code.shapes import ArgumentTypeError, check_numpy_array, check_positive_int, check_real, check_shape
 
 __all__ = ["arithmetic_progression", "last_steps", "length_mask", "pad_sequences"]
 
@@ -99,7 +99,7 @@ def last_steps(values: np.ndarray, lengths) -> np.ndarray:
         ValueError: if ``values`` has fewer than 2 axes, ``lengths`` does not
             have shape ``(N,)``, or a length is outside ``[1, T]``.
     """
-    values = np.asarray(values)
+    check_numpy_array("values", values)
     if values.ndim < 2:
         raise ValueError(f"values must have shape (N, T, ...), got shape {values.shape}")
     lengths = check_lengths(lengths, T=values.shape[1], N=values.shape[0], minimum=1)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_code.shapes import check_float_dtype, check_shape
+from course_code.shapes import check_float_dtype, check_numpy_arrays, check_shape
 
 __all__ = ["additive_attention_scores", "attention_context", "masked_softmax"]
 
@@ -66,6 +66,7 @@ def masked_softmax(scores: np.ndarray, mask: np.ndarray) -> np.ndarray:
     Raises:
         ValueError: on mismatched shapes, a non-boolean mask or a row with no real position.
     """
+    check_numpy_arrays(scores=scores, mask=mask)
     sizes = check_shape("scores", scores, ("N", "S"))
     check_shape("mask", mask, ("N", "S"), sizes)
     if np.asarray(mask).dtype != bool:
@@ -91,6 +92,7 @@ def attention_context(scores: np.ndarray, keys: np.ndarray, mask: np.ndarray) ->
     Raises:
         ValueError: as :func:`masked_softmax`, or if keys does not fit.
     """
+    check_numpy_arrays(scores=scores, keys=keys, mask=mask)
     sizes = check_shape("scores", scores, ("N", "S"))
     check_shape("keys", keys, ("N", "S", "H_k"), sizes)
     weights = masked_softmax(scores, mask)

@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from course_code.shapes import check_shape
+from course_code.shapes import check_generator, check_numpy_array, check_numpy_arrays, check_shape
 
 __all__ = [
     "ACTIVATION_DERIVATIVE_BOUND",
@@ -76,6 +76,7 @@ def symmetric_matrix_with_eigenvalues(eigenvalues, rng: np.random.Generator) -> 
     Returns:
         ``(H, H)``; column ``i`` of ``Q`` is the eigenvector of ``eigenvalues[i]``.
     """
+    check_generator("rng", rng)
     eigenvalues = np.asarray(eigenvalues, dtype=float)
     check_shape("eigenvalues", eigenvalues, ("H",))
     size = len(eigenvalues)
@@ -119,6 +120,7 @@ def hidden_jacobian_norms(
         ``(T + 1,)``: entry ``k`` is the norm of the Jacobian of the last state
         with respect to ``h_k``; entry ``T`` is 1 (the identity).
     """
+    check_numpy_arrays(x=x, h0=h0, W_xh=W_xh, W_hh=W_hh, b_h=b_h)
     sizes = check_shape("x", x, ("T", "D"))
     check_shape("h0", h0, ("H",), sizes)
     check_shape("W_xh", W_xh, ("H", "D"), sizes)
@@ -160,6 +162,7 @@ def jacobian_norm_bound(W_hh: np.ndarray, nonlinearity: str, distances) -> np.nd
     Returns:
         The bound for each distance, same shape as ``distances``.
     """
+    check_numpy_array("W_hh", W_hh)
     check_shape("W_hh", W_hh, ("H", "H"))
     if nonlinearity not in ACTIVATION_DERIVATIVE_BOUND:
         raise ValueError(f"nonlinearity must be one of {sorted(ACTIVATION_DERIVATIVE_BOUND)}, got {nonlinearity!r}")
@@ -191,6 +194,7 @@ def gradient_fate(W_hh: np.ndarray, tolerance: float = 1e-6) -> GradientFate:
         W_hh: ``(H, H)``, real.
         tolerance: how far from 1 the radius must be to count as inside or outside the unit circle.
     """
+    check_numpy_array("W_hh", W_hh)
     check_shape("W_hh", W_hh, ("H", "H"))
     if not tolerance >= 0:
         raise ValueError(f"tolerance must be non-negative, got {tolerance!r}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_code.shapes import check_shape
+from course_code.shapes import check_numpy_arrays, check_shape
 
 __all__ = ["cross_entropy", "cross_entropy_backward", "log_softmax", "mean_squared_error", "softmax"]
 
@@ -56,6 +56,7 @@ def cross_entropy(logits: np.ndarray, targets: np.ndarray, reduction: str = "mea
     Raises:
         ValueError: for mismatched shapes, non-integer targets or targets out of range.
     """
+    check_numpy_arrays(logits=logits, targets=targets)
     sizes = check_shape("logits", logits, ("N", "T", "V"))
     check_shape("targets", targets, ("N", "T"), sizes)
     targets = np.asarray(targets)

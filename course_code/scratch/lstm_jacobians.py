@@ -25,7 +25,7 @@ from typing import NamedTuple
 import numpy as np
 
 from course_code.scratch.lstm import lstm_step_forward
-from course_code.shapes import check_shape
+from course_code.shapes import check_numpy_arrays, check_shape
 
 __all__ = ["LSTMJacobianNorms", "lstm_state_jacobian_norms", "lstm_step_jacobian"]
 
@@ -54,6 +54,7 @@ def lstm_step_jacobian(gates: np.ndarray, c_prev: np.ndarray, c: np.ndarray, W_h
     Returns:
         ``[[dh/dh_prev, dh/dc_prev], [dc/dh_prev, dc/dc_prev]]``, ``(2H, 2H)``.
     """
+    check_numpy_arrays(gates=gates, c_prev=c_prev, c=c, W_h=W_h)
     sizes = check_shape("c", c, ("H",))
     check_shape("c_prev", c_prev, ("H",), sizes)
     H = sizes["H"]
@@ -94,6 +95,7 @@ def lstm_state_jacobian_norms(
     Raises:
         ValueError: naming the argument whose shape is wrong.
     """
+    check_numpy_arrays(x=x, h0=h0, c0=c0)
     sizes = check_shape("x", x, ("T", "D"))
     check_shape("h0", h0, ("H",), sizes)
     check_shape("c0", c0, ("H",), sizes)

@@ -25,7 +25,7 @@ import numpy as np
 
 from course_code.scratch.activations import ACTIVATIONS
 from course_code.scratch.initialisation import uniform_drawer
-from course_code.shapes import check_float_dtype, check_numpy_array, check_shape
+from course_code.shapes import check_float_dtype, check_numpy_array, check_numpy_arrays, check_shape
 
 __all__ = [
     "RNNParams",
@@ -309,6 +309,7 @@ def output_layer_backward(
         ``(dh, dW_hy, db_y)`` of shapes ``(N, T, H)``, ``(V, H)``, ``(V,)``; the
         weight gradients are summed over the batch and over time.
     """
+    check_numpy_arrays(dlogits=dlogits, h=h, W_hy=W_hy)
     sizes = check_shape("dlogits", dlogits, ("N", "T", "V"))
     check_shape("h", h, ("N", "T", "H"), sizes)
     check_shape("W_hy", W_hy, ("V", "H"), sizes)
