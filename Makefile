@@ -13,13 +13,15 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 CHAPTERS := $(sort $(wildcard chapters/*.ipynb))
 
-.PHONY: help env book test pytest book-strict grader-deps site-deps site-test test-pythons lab notebooks constraints clean
+.PHONY: help env book test pytest book-strict grader-deps site-deps site-test pdf format format-check test-pythons lab notebooks constraints clean
 
 help:
 	@echo "make book          build the website into _build/html"
 	@echo "make test          run all tests (pytest, nbval, strict book build, browser test of the site)"
 	@echo "make lab           open JupyterLab on chapters/ and exercises/ (as root too)"
 	@echo "make site-test     the browser test alone, on the site already in _build/html"
+	@echo "make pdf           the whole book as one PDF, _build/pdf/rnn-course.pdf, then its checks"
+	@echo "make format        format the code of notebooks and package to 88 columns (ruff)"
 	@echo "make test-pythons  the torch-free tests on CPython 3.12 and 3.13, where this machine has them"
 	@echo "make notebooks     re-execute the chapter notebooks, storing their outputs"
 	@echo "make constraints   re-pin every dependency to what .venv has now (constraints.txt)"
@@ -73,6 +75,22 @@ site-deps: $(INSTALLED)
 # It builds nothing; `make test` runs it right after book-strict. Screenshots: _build/screenshots.
 site-test: site-deps
 	$(BIN)/python -m pytest -m site tests/site
+
+# The whole book as one PDF, _build/pdf/rnn-course.pdf: the one-page build (singlehtml)
+# printed by the browser test's Chromium (tools/build_pdf.py), then checked: page count,
+# every chapter's title, no raw TeX. The next book build offers it in the download menu.
+pdf: site-deps
+	$(BIN)/python tools/build_pdf.py
+	$(BIN)/python -m pytest -q -p no:cacheprovider -m pdf tests/site/test_pdf.py
+
+# Code formatted to 88 columns ([tool.ruff] in pyproject.toml), notebooks included: ruff
+# rewrites code cells only and keeps their outputs. `make format-check` changes nothing.
+FORMATTED := chapters exercises course_code tests tools scripts bench _ext
+format: $(INSTALLED)
+	$(BIN)/ruff format $(FORMATTED)
+
+format-check: $(INSTALLED)
+	$(BIN)/ruff format --check $(FORMATTED)
 
 # As root (Docker, Codespaces, CI images) Jupyter refuses to start without --allow-root, and
 # there is usually no browser to open: it then prints the address to open instead.

@@ -50,7 +50,10 @@ PHONE = {"width": 390, "height": 844}
 
 # Pages of the book are every .html file but these (search is tested on its own).
 SKIPPED_DIRS = {"_static", "_sources", "_images"}
-SKIPPED_PAGES = {"genindex.html", "search.html"}
+# 404.html links absolutely, under the site's address on GitHub Pages: test_404_page serves it there.
+SKIPPED_PAGES = {"genindex.html", "search.html", "404.html"}
+# Pages checked for their width and layout besides the book's own.
+INDEX_PAGES = ["genindex.html", "py-modindex.html"]
 
 NAV_TIMEOUT_MS = 15_000
 MATHJAX_TIMEOUT_MS = 15_000
@@ -136,14 +139,45 @@ class _Server(http.server.ThreadingHTTPServer):
         super().handle_error(request, client_address)
 
 
-class SiteServer:
-    """``http.server`` serving a folder on 127.0.0.1, on a free port, in a daemon thread."""
+class _HostedHandler(_QuietHandler):
+    """Serves the site under a path prefix, and its 404.html for a missing page, as GitHub Pages does."""
 
-    def __init__(self, directory: Path):
-        handler = functools.partial(_QuietHandler, directory=str(directory))
+    prefix = "/"
+
+    def translate_path(self, path):
+        if path.startswith(self.prefix):
+            path = "/" + path[len(self.prefix):]
+        return super().translate_path(path)
+
+    def send_error(self, code, message=None, explain=None):
+        not_found = Path(self.directory) / "404.html"
+        if code != 404 or not not_found.is_file():
+            return super().send_error(code, message, explain)
+        body = not_found.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+class SiteServer:
+    """``http.server`` serving a folder on 127.0.0.1, on a free port, in a daemon thread.
+
+    With ``prefix`` ("/rnn-course/"), the site is served under that path, as on GitHub
+    Pages, and a missing page gets the site's 404.html.
+    """
+
+    def __init__(self, directory: Path, prefix: str | None = None):
+        if prefix is None:
+            handler = functools.partial(_QuietHandler, directory=str(directory))
+        else:
+            hosted = type("_Hosted", (_HostedHandler,), {"prefix": prefix})
+            handler = functools.partial(hosted, directory=str(directory))
         self.httpd = _Server((LOCAL_HOST, 0), handler)
         self.port = self.httpd.server_address[1]
-        self.base_url = f"http://{LOCAL_HOST}:{self.port}/"
+        self.base_url = f"http://{LOCAL_HOST}:{self.port}{prefix or '/'}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
 
     def __enter__(self) -> "SiteServer":
@@ -376,6 +410,8 @@ class PageResult:
     ids: set[str] = field(default_factory=set)
     solutions: int = 0
     toggles: list[ToggleResult] = field(default_factory=list)
+    layout: dict = field(default_factory=dict)  # measure_page, at the laptop's width
+    axe: list[str] = field(default_factory=list)  # axe_violations in the article
 
 
 def exercise_toggles(page) -> list[ToggleResult]:
@@ -445,6 +481,8 @@ def check_page(page, recorder: Recorder, server: SiteServer, rel: str, site_dir:
         result.ids = set(data["ids"])
         result.solutions = data["solutions"]
         result.toggles = exercise_toggles(page)
+        result.layout = measure_page(page)
+        result.axe = axe_violations(page)
     result.console_errors = list(recorder.console_errors)
     result.page_errors = list(recorder.page_errors)
     result.external_requests = list(recorder.external_requests)
@@ -518,3 +556,271 @@ def bad_alt(image: dict) -> str | None:
     if alt == src or re.search(r"\.(png|jpe?g|gif|svg|webp)$", alt, re.IGNORECASE) or "_images/" in alt:
         return f"alt is a file path ({alt!r}), not a description"
     return None
+
+
+# --- Navigation: the theme's menu and contents buttons -----------------------------------
+
+PRIMARY_SIDEBAR = ".bd-sidebar-primary"
+SECONDARY_SIDEBAR = ".bd-sidebar-secondary"
+
+_IN_VIEW_JS = """
+sel => {
+  const el = document.querySelector(sel);
+  if (!el) return false;
+  const r = el.getBoundingClientRect(), s = getComputedStyle(el);
+  return s.display !== 'none' && s.visibility !== 'hidden' && Number(s.opacity) > 0.1
+    && r.width > 100 && r.left < innerWidth - 100 && r.right > 100
+    && r.top < innerHeight && r.bottom > 0;
+}
+"""
+
+
+def in_view(page, selector: str) -> bool:
+    """True when the element is on screen: shown, at least 100 px of it inside the viewport."""
+    return bool(page.evaluate(_IN_VIEW_JS, selector))
+
+
+def _wait_in_view(page, selector: str, wanted: bool, timeout_ms: int = 3_000) -> bool:
+    try:
+        page.wait_for_function(
+            f"sel => ({_IN_VIEW_JS})(sel) === {str(wanted).lower()}", arg=selector, timeout=timeout_ms
+        )
+        return True
+    except Exception:  # noqa: BLE001 - the caller reports the state it found
+        return False
+
+
+def check_navigation(playwright, server: SiteServer, rel: str) -> list[str]:
+    """Click the theme's buttons as a reader does; what did not open or close.
+
+    On a phone (390 px) the menu button must slide in the table of contents and the
+    "contents" button the page's outline, and tapping beside the drawer must close it.
+    On a laptop (1366 px) the menu button must hide the sidebar and bring it back.
+    """
+    problems = []
+    with tempfile.TemporaryDirectory(prefix="site-test-nav-") as profile:
+        context = launch_context(playwright, profile, viewport=PHONE)
+        try:
+            block_external(context)
+            page = context.new_page()
+            page.goto(server.url(rel), wait_until="load")
+            # The table of contents slides in from the left, the outline from the right.
+            for button, drawer, beside_x, name in (
+                ("button.primary-toggle", PRIMARY_SIDEBAR, PHONE["width"] - 15, "menu (table of contents)"),
+                ("button.secondary-toggle", SECONDARY_SIDEBAR, 15, "contents (page outline)"),
+            ):
+                if in_view(page, drawer):
+                    problems.append(f"phone: the {name} drawer is open before any click")
+                    continue
+                visible = page.locator(f"{button}:visible")
+                if visible.count() == 0:
+                    problems.append(f"phone: no visible {button} for the {name}")
+                    continue
+                visible.first.click()
+                if not _wait_in_view(page, drawer, True):
+                    problems.append(f"phone: the {name} button does not open its drawer ({drawer})")
+                    continue
+                page.mouse.click(beside_x, PHONE["height"] // 2)
+                if not _wait_in_view(page, drawer, False):
+                    problems.append(f"phone: tapping beside the open {name} drawer does not close it")
+        finally:
+            context.close()
+
+        context = launch_context(playwright, profile + "-laptop", viewport=LAPTOP)
+        try:
+            block_external(context)
+            page = context.new_page()
+            page.goto(server.url(rel), wait_until="load")
+            if not in_view(page, PRIMARY_SIDEBAR):
+                problems.append("laptop: the sidebar is not shown when the page opens")
+            else:
+                toggle = page.locator("button.primary-toggle:visible")
+                if toggle.count() == 0:
+                    problems.append("laptop: no visible menu button (button.primary-toggle)")
+                else:
+                    toggle.first.click()
+                    if not _wait_in_view(page, PRIMARY_SIDEBAR, False):
+                        problems.append("laptop: the menu button does not hide the sidebar")
+                    else:
+                        page.locator("button.primary-toggle:visible").first.click()
+                        if not _wait_in_view(page, PRIMARY_SIDEBAR, True):
+                            problems.append("laptop: a second click on the menu button does not bring the sidebar back")
+        finally:
+            context.close()
+    return problems
+
+
+# --- Layout at a given screen width -------------------------------------------------------
+
+# Measured in the page after MathJax, with every solution and hidden cell opened.
+_LAYOUT_JS = r"""
+() => {
+  const vw = document.documentElement.clientWidth;
+  const article = document.querySelector('article.bd-article') || document.body;
+  const style = el => getComputedStyle(el);
+  const scrolls = el => ['auto', 'scroll'].includes(style(el).overflowX);
+  const clips = el => ['hidden', 'clip'].includes(style(el).overflowX);
+  const describe = el => {
+    let d = el.tagName.toLowerCase();
+    if (el.id) d += '#' + el.id;
+    else if (el.classList.length) d += '.' + Array.from(el.classList).slice(0, 2).join('.');
+    const text = (el.textContent || '').trim().replace(/\s+/g, ' ').slice(0, 50);
+    return text ? `${d} "${text}"` : d;
+  };
+  const heading = el => {
+    // The nearest section heading before the element, to say where on the page it is.
+    let s = el.closest('section');
+    const h = s && s.querySelector(':scope > h1, :scope > h2, :scope > h3, :scope > h4');
+    return h ? h.textContent.replace('#', '').trim().slice(0, 60) : '';
+  };
+
+  // 1. Is the page wider than the screen? Which elements stick out (outermost ones)?
+  const pageWidth = document.documentElement.scrollWidth;
+  const tooWide = [];
+  if (pageWidth > vw + 1) {
+    for (const el of document.querySelectorAll('body *')) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.right <= vw + 1) continue;
+      let a = el.parentElement, contained = false;
+      while (a && a !== document.documentElement) {
+        if ((scrolls(a) || clips(a)) && a.getBoundingClientRect().right <= vw + 1) { contained = true; break; }
+        a = a.parentElement;
+      }
+      const parentSticksOut = el.parentElement && el.parentElement.getBoundingClientRect().right > vw + 1;
+      if (!contained && !parentSticksOut) tooWide.push(`${describe(el)} reaches ${Math.round(r.right)} px`);
+      if (tooWide.length >= 8) break;
+    }
+  }
+
+  // 2. Inline math: clipped (content beyond an ancestor that hides overflow) or scrolling.
+  const clippedMath = [], scrollingInlineMath = [];
+  for (const span of article.querySelectorAll('span.math')) {
+    const c = span.querySelector('mjx-container');
+    if (!c) continue;
+    const cr = c.getBoundingClientRect();
+    if (cr.width === 0) continue;  // in a closed toggle
+    const tex = (span.getAttribute('data-tex') || c.getAttribute('aria-label') || span.textContent).slice(0, 60);
+    let a = c, clipped = false;
+    while (a && a !== article) {
+      if (clips(a)) {
+        const ar = a.getBoundingClientRect();
+        const inner = a === c ? a.scrollWidth > a.clientWidth + 1 : (cr.right > ar.right + 1 || cr.left < ar.left - 1);
+        if (inner) { clipped = true; break; }
+      }
+      a = a.parentElement;
+    }
+    if (clipped) clippedMath.push(`${heading(span)}: ${tex}`);
+    else if (c.scrollWidth > c.clientWidth + 1) scrollingInlineMath.push(`${heading(span)}: ${tex}`);
+  }
+  const display = Array.from(article.querySelectorAll('div.math mjx-container, mjx-container[display="true"]'))
+                       .filter(c => c.getBoundingClientRect().width > 0);
+  const scrollingDisplayMath = display.filter(c => c.scrollWidth > c.clientWidth + 1)
+                                      .map(c => heading(c));
+
+  // 3. Code cells and outputs that scroll sideways.
+  const pres = sel => Array.from(article.querySelectorAll(sel)).filter(p => p.getBoundingClientRect().width > 0);
+  const codeCells = pres('div.cell_input pre');
+  const scrollingCode = codeCells.filter(p => p.scrollWidth > p.clientWidth + 1)
+    .map(p => `${heading(p)}: ${(p.textContent.split('\n').find(l => l.length > 80) || '').trim().slice(0, 60)}`);
+  const outputs = pres('div.cell_output pre');
+  const scrollingOutputs = outputs.filter(p => p.scrollWidth > p.clientWidth + 1).map(p => heading(p));
+
+  // 4. Figures of the notebooks without a caption.
+  const figures = Array.from(article.querySelectorAll('div.cell_output img'));
+  const uncaptioned = figures.filter(img => {
+    const fig = img.closest('figure');
+    const cap = fig && fig.querySelector('figcaption');
+    return !(cap && cap.textContent.trim().length > 0);
+  }).map(img => `${heading(img)}: ${(img.getAttribute('alt') || img.getAttribute('src') || '').slice(0, 60)}`);
+
+  return {
+    viewportWidth: vw, pageWidth, tooWide, clippedMath, scrollingInlineMath,
+    displayMath: display.length, scrollingDisplayMath,
+    codeCells: codeCells.length, scrollingCode, outputs: outputs.length, scrollingOutputs,
+    figures: figures.length, uncaptioned,
+  };
+}
+"""
+
+
+# --- TeX that MathJax never saw, anywhere in the article's text ----------------------------
+
+_ARTICLE_TEXT_JS = r"""
+() => {
+  const article = document.querySelector('article.bd-article') || document.body;
+  const copy = article.cloneNode(true);
+  copy.querySelectorAll('mjx-container, pre, code, kbd, samp, script, style, textarea, '
+                        + '.highlight, .headerlink, mjx-assistive-mml').forEach(e => e.remove());
+  return copy.textContent.replace(/\s+/g, ' ');
+}
+"""
+
+_TEX_COMMANDS = (
+    "frac|dfrac|begin|end|sum|prod|partial|nabla|mathbf|mathrm|mathcal|boldsymbol|operatorname"
+    "|left|right|cdot|odot|otimes|circ|sigma|tanh|top|sqrt|alpha|beta|gamma|delta|epsilon"
+    "|theta|lambda|eta|quad|qquad|leq|geq|approx|infty|hat|tilde|bar|text|mid|ldots|cdots"
+)
+RAW_TEX = re.compile(
+    r"\$\$"  # a display-math fence left in the text
+    r"|\\\(|\\\)|\\\[|\\\]"  # MathJax's own delimiters, unrendered
+    rf"|\\(?:{_TEX_COMMANDS})(?![A-Za-z])"  # a TeX command
+    r"|\$[^$\s][^$]{0,200}?[\\^_][^$]{0,200}?\$"  # $...$ with TeX inside, unrendered
+)
+
+
+def raw_tex_in_text(text: str) -> list[str]:
+    """Each piece of TeX source in a page's visible text, with a little context."""
+    return [
+        "..." + text[max(0, m.start() - 40): m.end() + 40].strip() + "..."
+        for m in RAW_TEX.finditer(text)
+    ]
+
+
+def measure_page(page) -> dict:
+    """The layout measurements and the raw-TeX scan of the page as it is now."""
+    layout = page.evaluate(_LAYOUT_JS)
+    layout["rawTex"] = raw_tex_in_text(page.evaluate(_ARTICLE_TEXT_JS))
+    return layout
+
+
+def crawl_layout(playwright, server: SiteServer, pages: list[str], viewport: dict) -> dict[str, dict]:
+    """Every page at one screen size, toggles opened, measured (see measure_page)."""
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="site-test-layout-") as profile:
+        context = launch_context(playwright, profile, viewport=viewport)
+        try:
+            block_external(context)
+            page = context.new_page()
+            for rel in pages:
+                page.goto(server.url(rel), wait_until="load")
+                if redirect_target(page.content()) is not None:
+                    continue
+                wait_for_mathjax(page)
+                exercise_toggles(page)
+                results[rel] = measure_page(page)
+        finally:
+            context.close()
+    return results
+
+
+# --- Accessibility: axe-core on the course's own content -----------------------------------
+
+# What axe checks: the page's article (the theme's navigation and header are the theme's).
+AXE_CONTEXT = {"include": [["article.bd-article"]]}
+AXE_OPTIONS = {"resultTypes": ["violations"]}
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's violations in the article of the loaded page, one line per rule and element."""
+    from axe_playwright_python.base import AXE_SCRIPT
+
+    if not page.evaluate("() => !!document.querySelector('article.bd-article')"):
+        return []
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE_SCRIPT)
+    results = page.evaluate("([ctx, opts]) => axe.run(ctx, opts)", [AXE_CONTEXT, AXE_OPTIONS])
+    return [
+        f"{v['id']} ({v['impact']}): {', '.join(map(str, node['target']))[:100]}: {v['help']}"
+        for v in results["violations"]
+        for node in v["nodes"]
+    ]

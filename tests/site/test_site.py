@@ -196,3 +196,151 @@ def test_screenshot(browser_page, site_server, site_dir, rel):
     out = site_harness.SCREENSHOT_DIR / (rel.replace("/", "_").removesuffix(".html") + ".png")
     page.screenshot(path=str(out), full_page=True)
     assert out.stat().st_size > 10_000, f"{out} is suspiciously small"
+
+
+# --- Navigation ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("rel", ["chapters/lstm.html", "api/data.html"])
+def test_menu_and_contents_buttons_open_and_close(playwright_driver, site_server, rel):
+    # Phone: the menu button opens the table of contents, "contents" the page outline, and a
+    # tap beside a drawer closes it. Laptop: the menu button hides the sidebar and shows it.
+    problems = site_harness.check_navigation(playwright_driver, site_server, rel)
+    assert not problems, _report(f"{rel}: navigation buttons", problems)
+
+
+# --- Layout on a laptop and a phone -------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def layouts(crawl, playwright_driver, site_server, site_pages):
+    """Measurements of every page (and the general index) at 1366 px and at 390 px."""
+    laptop = {rel: r.layout for rel, r in crawl.items() if r.layout}
+    laptop.update(site_harness.crawl_layout(playwright_driver, site_server, site_harness.INDEX_PAGES, site_harness.LAPTOP))
+    phone = site_harness.crawl_layout(
+        playwright_driver, site_server, site_pages + site_harness.INDEX_PAGES, site_harness.PHONE
+    )
+    return {"laptop": laptop, "phone": phone}
+
+
+def test_no_raw_tex_in_article_text(crawl):
+    # TeX source that reached the reader as text: a $$ fence after a text line, list items
+    # made of "+ \frac..." lines, a $...$ MathJax never typeset.
+    problems = [f"{rel}: {hit}" for rel, r in crawl.items() for hit in r.layout.get("rawTex", [])]
+    assert not problems, _report("raw TeX in the text of pages", problems)
+
+
+@pytest.mark.parametrize("screen", ["laptop", "phone"])
+def test_no_page_wider_than_the_screen(layouts, screen):
+    problems = [
+        f"{rel}: {m['pageWidth']} px wide at {m['viewportWidth']} px; " + "; ".join(m["tooWide"][:3])
+        for rel, m in layouts[screen].items()
+        if m["pageWidth"] > m["viewportWidth"] + 1
+    ]
+    assert not problems, _report(f"pages that scroll sideways on a {screen}", problems)
+
+
+@pytest.mark.parametrize("screen", ["laptop", "phone"])
+def test_no_clipped_inline_math(layouts, screen):
+    # Clipped means part of a formula hidden with no way to scroll to it.
+    problems = [f"{rel}: {tex}" for rel, m in layouts[screen].items() for tex in m["clippedMath"]]
+    assert not problems, _report(f"inline formulas cut off on a {screen}", problems)
+
+
+def test_inline_math_fits_on_a_laptop(layouts):
+    # A formula too long for a line of text belongs on its own line (display math).
+    problems = [f"{rel}: {tex}" for rel, m in layouts["laptop"].items() for tex in m["scrollingInlineMath"]]
+    assert not problems, _report("inline formulas wider than the text column at 1366 px", problems)
+
+
+MAX_SCROLLING_CODE_SHARE = 0.05
+
+
+def test_code_cells_fit_on_a_laptop(layouts):
+    # Code is formatted to 88 columns (`make format`); at 1366 px at most 5% of the
+    # chapters' code cells may still scroll sideways (a long string, a URL).
+    chapters = {rel: m for rel, m in layouts["laptop"].items() if rel.startswith("chapters/")}
+    total = sum(m["codeCells"] for m in chapters.values())
+    scrolling = [f"{rel}: {cell}" for rel, m in chapters.items() for cell in m["scrollingCode"]]
+    assert total > 50, f"only {total} code cells found in the chapters: the check would test nothing"
+    assert len(scrolling) <= MAX_SCROLLING_CODE_SHARE * total, _report(
+        f"{len(scrolling)} of {total} code cells scroll sideways at 1366 px "
+        f"(at most {MAX_SCROLLING_CODE_SHARE:.0%} may)",
+        scrolling,
+    )
+
+
+def test_every_figure_has_a_caption(layouts):
+    # Notebook figures get a numbered caption from the cell's metadata:
+    # {"mystnb": {"figure": {"caption": "...", "name": "fig-..."}}}.
+    laptop = layouts["laptop"]
+    total = sum(m["figures"] for m in laptop.values())
+    problems = [f"{rel}: {fig}" for rel, m in laptop.items() for fig in m["uncaptioned"]]
+    assert total > 0, "no notebook figure found: the check would test nothing"
+    assert not problems, _report(f"figures without a caption (of {total})", problems)
+
+
+def test_accessibility_of_the_content(crawl):
+    # axe-core (axe-playwright-python's copy) on every page's article, solutions opened.
+    problems = [f"{rel}: {v}" for rel, r in crawl.items() for v in r.axe]
+    assert not problems, _report("axe-core violations in the course's pages", problems)
+
+
+# --- What the site offers beyond its pages ------------------------------------------------
+
+
+def test_download_menu_offers_the_notebook_archive(site_dir, crawl):
+    import zipfile
+
+    archive = site_dir / "downloads" / "rnn-course-notebooks.zip"
+    assert archive.is_file(), f"{archive} is missing (written by _ext/course_site.py)"
+    names = zipfile.ZipFile(archive).namelist()
+    chapters = {n for n in names if n.startswith("rnn-course/chapters/") and n.endswith(".ipynb")}
+    exercises = {n for n in names if n.startswith("rnn-course/exercises/")}
+    assert len(chapters) >= 9, f"the archive has {len(chapters)} chapter notebooks"
+    assert exercises, "the archive has no student exercise notebooks"
+    assert not [n for n in exercises if "/source/" in n], "the archive holds exercise solutions"
+    lstm = crawl["chapters/lstm.html"]
+    assert any(link.endswith("downloads/rnn-course-notebooks.zip") for link in lstm.links), (
+        "the download menu of chapters/lstm.html does not offer the notebook archive"
+    )
+    pdf = site_dir / "downloads" / "rnn-course.pdf"
+    if pdf.is_file():
+        assert any(link.endswith("downloads/rnn-course.pdf") for link in lstm.links), (
+            "the book's PDF is built but the download menu does not offer it"
+        )
+
+
+def test_page_furniture(site_dir):
+    # Favicon, "edit this page", the last-updated date and the citation link, on every page.
+    html = (site_dir / "chapters" / "lstm.html").read_text(encoding="utf-8")
+    assert re.search(r'<link rel="(shortcut )?icon" href="[^"]*favicon\.svg"', html), "no favicon"
+    assert "/edit/" in html and "chapters/lstm.ipynb" in html, "no 'edit this page' link to the source"
+    assert re.search(r"Last updated on \d{1,2} \w+ \d{4}", html), "no last-updated date in the footer"
+    assert 'href="../cite.html"' in html, "the footer does not link the citation page"
+    assert (site_harness.REPO_ROOT / "CITATION.cff").is_file(), "no CITATION.cff"
+
+
+def test_404_page(playwright_driver, site_dir, tmp_path):
+    # Served as GitHub Pages serves it: the site under /rnn-course/, 404.html for a missing page.
+    prefix = "/rnn-course/"
+    assert (site_dir / "404.html").is_file(), "the build wrote no 404.html"
+    with site_harness.SiteServer(site_dir, prefix=prefix) as server:
+        context = site_harness.launch_context(playwright_driver, str(tmp_path / "profile"))
+        try:
+            site_harness.block_external(context)
+            page = context.new_page()
+            recorder = site_harness.Recorder(page)
+            missing = server.url("chapters/no-such-chapter.html")
+            response = page.goto(missing, wait_until="load")
+            assert response.status == 404
+            assert "Page not found" in page.inner_text("article")
+            others = [b for b in recorder.bad_responses if missing not in b]
+            assert not others, _report("404 page: its styles and scripts did not load", others)
+            # The browser logs the page's own 404 status as a console error; nothing else may fail.
+            errors = [e for e in recorder.console_errors if missing not in e]
+            assert not errors and not recorder.external_requests, errors + recorder.external_requests
+            home = page.locator("article a[href$='intro.html']").first.get_attribute("href")
+            assert server.status(urllib.parse.urljoin(missing, home)) == 200, home
+        finally:
+            context.close()
