@@ -38,6 +38,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from course_code.scratch.activations import sigmoid
 from course_code.scratch.initialisation import uniform_drawer
 from course_code.shapes import check_float_dtype, check_numpy_array, check_shape
 
@@ -87,11 +88,6 @@ def init_gru_params(input_size: int, hidden_size: int, rng: np.random.Generator,
     draw = uniform_drawer(hidden_size, rng, dtype, input_size=input_size)
     H = hidden_size
     return GRUParams(W_x=draw(3 * H, input_size), W_h=draw(3 * H, H), b_x=draw(3 * H), b_h=draw(3 * H))
-
-
-def _sigmoid(a: np.ndarray) -> np.ndarray:
-    """``σ(a) = (1 + tanh(a / 2)) / 2``: no overflow for large ``|a|``, and the dtype is kept."""
-    return 0.5 * np.tanh(0.5 * a) + 0.5
 
 
 def _split(blocks: np.ndarray):
@@ -161,8 +157,8 @@ def _cell_forward(input_term, hidden_term, h_prev, gates_out):
     x_r, x_z, x_n = _split(input_term)
     h_r, h_z, h_n = _split(hidden_term)
     r, z, n = _split(gates_out)
-    r[...] = _sigmoid(x_r + h_r)
-    z[...] = _sigmoid(x_z + h_z)
+    r[...] = sigmoid(x_r + h_r)
+    z[...] = sigmoid(x_z + h_z)
     np.tanh(x_n + r * h_n, out=n)  # the reset gate scales the hidden part only
     return (1 - z) * n + z * h_prev
 
@@ -227,8 +223,8 @@ def gru_step_forward_cho(
     x_r, x_z, x_n = _split(x @ W_x.T + b_x)
     W_hr, W_hz, W_hn = _split(W_h.T)  # (H, H) each, transposed
     b_hr, b_hz, b_hn = _split(b_h)
-    r = _sigmoid(x_r + h_prev @ W_hr + b_hr)
-    z = _sigmoid(x_z + h_prev @ W_hz + b_hz)
+    r = sigmoid(x_r + h_prev @ W_hr + b_hr)
+    z = sigmoid(x_z + h_prev @ W_hz + b_hz)
     n = np.tanh(x_n + (r * h_prev) @ W_hn + b_hn)  # the reset gate acts on h_prev itself
     return (1 - z) * n + z * h_prev
 

@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from course_code.scratch.activations import DERIVATIVE_BOUND, derivative_from_output, linear, relu, sigmoid, tanh
 from course_code.shapes import check_generator, check_numpy_array, check_numpy_arrays, check_shape
 
 __all__ = [
@@ -34,20 +35,10 @@ __all__ = [
 ]
 
 
-def _sigmoid(a):
-    return 0.5 * (1.0 + np.tanh(0.5 * a))  # the logistic function, written without overflow
+_ACTIVATIONS = {"tanh": tanh, "sigmoid": sigmoid, "relu": relu, "linear": linear}
 
-
-_ACTIVATIONS = {
-    # name: (phi, phi' written in terms of a)
-    "tanh": (np.tanh, lambda a: 1.0 - np.tanh(a) ** 2),
-    "sigmoid": (_sigmoid, lambda a: _sigmoid(a) * (1.0 - _sigmoid(a))),
-    "relu": (lambda a: np.maximum(a, 0.0), lambda a: (a > 0).astype(a.dtype)),
-    "linear": (lambda a: a, lambda a: np.ones_like(a)),
-}
-
-ACTIVATION_DERIVATIVE_BOUND = {"tanh": 1.0, "sigmoid": 0.25, "relu": 1.0, "linear": 1.0}
-"""``gamma``: the largest value of ``|phi'|`` for each activation."""
+ACTIVATION_DERIVATIVE_BOUND = DERIVATIVE_BOUND
+"""``gamma``: the largest value of ``|phi'|`` for each activation (from :mod:`course_code.scratch.activations`)."""
 
 
 def spectral_radius(W: np.ndarray) -> float:
@@ -128,15 +119,15 @@ def hidden_jacobian_norms(
     check_shape("b_h", b_h, ("H",), sizes)
     if nonlinearity not in _ACTIVATIONS:
         raise ValueError(f"nonlinearity must be one of {sorted(_ACTIVATIONS)}, got {nonlinearity!r}")
-    phi, phi_prime = _ACTIVATIONS[nonlinearity]
+    phi = _ACTIVATIONS[nonlinearity]
     T, H = sizes["T"], sizes["H"]
 
     step_jacobians = []  # dh_t/dh_{t-1} for t = 1..T
     h = np.asarray(h0, dtype=float)
     for t in range(T):
-        a = W_xh @ x[t] + W_hh @ h + b_h
-        step_jacobians.append(phi_prime(a)[:, None] * W_hh)  # diag(phi'(a_t)) W_hh
-        h = phi(a)
+        h = phi(W_xh @ x[t] + W_hh @ h + b_h)  # h_t = phi(a_t)
+        phi_prime = derivative_from_output(nonlinearity, h)  # phi'(a_t), from h_t
+        step_jacobians.append(phi_prime[:, None] * W_hh)  # diag(phi'(a_t)) W_hh
 
     norms = np.empty(T + 1)
     product = np.eye(H)  # dh_T/dh_T

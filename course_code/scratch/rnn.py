@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from course_code.scratch.activations import ACTIVATIONS
+from course_code.scratch.activations import ACTIVATIONS, derivative_from_output
 from course_code.scratch.initialisation import uniform_drawer
 from course_code.shapes import check_float_dtype, check_numpy_array, check_numpy_arrays, check_shape
 
@@ -228,13 +228,6 @@ class RNNGradients(NamedTuple):
     db_h: np.ndarray  # (H,)
 
 
-def _activation_derivative(h: np.ndarray, nonlinearity: str) -> np.ndarray:
-    """d phi(a) / d a, written in terms of the output h = phi(a)."""
-    if nonlinearity == "tanh":
-        return 1.0 - h * h  # tanh'(a) = 1 - tanh(a)^2
-    return (h > 0).astype(h.dtype)  # relu'(a) = 1 where a > 0
-
-
 def rnn_step_backward(dh: np.ndarray, cache: RNNStepCache) -> RNNGradients:
     """Backward pass of one step, ``h = tanh(x W_xh^T + h_prev W_hh^T + b_h)``.
 
@@ -249,7 +242,7 @@ def rnn_step_backward(dh: np.ndarray, cache: RNNStepCache) -> RNNGradients:
     """
     check_numpy_array("dh", dh)
     check_shape("dh", dh, cache.h.shape)
-    da = dh * _activation_derivative(cache.h, cache.nonlinearity)  # (N, H): backprop through tanh
+    da = dh * derivative_from_output(cache.nonlinearity, cache.h)  # (N, H): tanh'(a) = 1 - h^2
     return RNNGradients(
         dx=da @ cache.W_xh,  # (N, D)
         dh_prev=da @ cache.W_hh,  # (N, H)
