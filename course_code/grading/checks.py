@@ -22,9 +22,12 @@ TOLERANCE_NOTE = f"Values are compared in float64 with np.allclose(rtol={RTOL:g}
 ERROR_HINTS = (
     ("MemoryError", "Your code asked for more memory than the grader allows (2 GiB). Look for an array "
                     "built with a wrong, huge shape."),
-    ("mismatch in its core dimension", "A matrix product's shapes do not line up. W_xh is (H, D) and W_hh is "
-                                       "(H, H); a batch of rows x (N, D) is multiplied by the transpose: x @ W_xh.T."),
-    ("not aligned", "A matrix product's shapes do not line up: check which weight needs .T."),
+    ("mismatch in its core dimension", "A matrix product's shapes do not line up: in A @ B the last axis of A "
+                                       "must match the first axis of B. Weights are stored as (outputs, inputs), "
+                                       "so a batch of rows is multiplied by the transpose, rows @ W.T; check each "
+                                       "shape against the statement."),
+    ("not aligned", "A matrix product's shapes do not line up: in A @ B the last axis of A must match the first "
+                    "axis of B. Check which weight needs .T."),
     ("could not be broadcast", "Two arrays' shapes do not line up. When you divide by a sum over an axis, keep "
                                "that axis (keepdims=True); and check that each array has the shape you think."),
     ("out of bounds", "An index is past the end of an axis. Arrays are batch-first: step t of x is x[:, t]."),
@@ -95,6 +98,8 @@ class TestResult:
     message: str
     hint: str = ""
     bug: str = ""
+    candidates: tuple[str, ...] = ()  # every known bug whose output this result equals
+    fallback: str = ""  # the hint to show if no candidate is confirmed by the other tests
 
 
 @dataclass
@@ -143,20 +148,28 @@ def _describe_wrong_type(question: Question, case: Case, outcome: Outcome) -> tu
     return f"returned a {outcome.type_name}, expected a NumPy array of shape {want}", ""
 
 
-def _match_bug(question: Question, case: Case, got: np.ndarray):
-    """The first known bug whose output on this case equals ``got`` (NaN matching NaN), else None."""
+def _matching_bugs(question: Question, case: Case, got: np.ndarray) -> list[KnownBug]:
+    """Every known bug whose output on this case equals ``got`` (NaN matching NaN)."""
     if not isinstance(got, np.ndarray) or got.dtype.kind not in "biuf":
-        return None
+        return []
+    found = []
     for bug in question.known_bugs:
         try:
             with np.errstate(all="ignore"):
                 wrong = np.asarray(bug.compute(*[a.copy() for a in case.args]), dtype=float)
                 if wrong.shape == got.shape and np.allclose(got.astype(float), wrong, rtol=RTOL, atol=ATOL,
                                                             equal_nan=True):
-                    return bug
+                    found.append(bug)
         except Exception:
             continue
-    return None
+    return found
+
+
+def _with_bugs(label: str, message: str, bugs: list[KnownBug], fallback: str = "") -> TestResult:
+    """A failed test that names the first matching bug for now (:func:`_settle_bugs` decides at the end)."""
+    first = bugs[0] if bugs else None
+    return TestResult(label, False, message, first.hint if first else fallback, first.name if first else "",
+                      tuple(b.name for b in bugs), fallback)
 
 
 def _shape_hint(question: Question, expected: tuple, got: tuple) -> str:
@@ -207,11 +220,8 @@ def check_case(question: Question, case: Case, outcome: Outcome, expected: np.nd
     if got.shape != expected.shape:
         want = want_shape if not expected.shape else f"shape {want_shape} = {expected.shape}"
         got_text = "a single number" if got.shape == () else f"an array of shape {got.shape}"
-        bug = _match_bug(question, case, got)  # e.g. a sum over an axis forgotten
-        if bug:
-            return TestResult(label, False, f"expected {want}, got {got_text}", bug.hint, bug.name)
-        return TestResult(label, False, f"expected {want}, got {got_text}",
-                          _shape_hint(question, expected.shape, got.shape))
+        return _with_bugs(label, f"expected {want}, got {got_text}", _matching_bugs(question, case, got),
+                          _shape_hint(question, expected.shape, got.shape))  # e.g. a sum over an axis forgotten
     if got.dtype != expected.dtype:
         if np.issubdtype(expected.dtype, np.integer):
             hint = ("This answer is made of integers (ids, counts or codes): build it with dtype=np.int64 "
@@ -228,9 +238,8 @@ def check_case(question: Question, case: Case, outcome: Outcome, expected: np.nd
         first = tuple(int(i) for i in np.argwhere(bad)[0]) if got.ndim else ()
         kind = "NaN" if np.isnan(got[bad]).any() else "inf"
         message = f"contains {kind} at {int(bad.sum())} of {got.size} positions" + (f" (first at {_where(first)})" if first else "")
-        bug = _match_bug(question, case, got)
-        hint = bug.hint if bug else "NaN or inf usually comes from np.exp overflowing on large numbers, or 0 / 0."
-        return TestResult(label, False, message, hint, bug.name if bug else "")
+        return _with_bugs(label, message, _matching_bugs(question, case, got),
+                          "NaN or inf usually comes from np.exp overflowing on large numbers, or 0 / 0.")
 
     if not np.allclose(got, expected, rtol=RTOL, atol=ATOL):
         off = ~np.isclose(got, expected, rtol=RTOL, atol=ATOL)
@@ -242,8 +251,7 @@ def check_case(question: Question, case: Case, outcome: Outcome, expected: np.nd
                        f"{_where(worst)}: expected {expected[worst]:.6g}, got {got[worst]:.6g}")
         else:
             message = f"expected {float(expected):.6g}, got {float(got):.6g}"
-        bug = _match_bug(question, case, got)
-        return TestResult(label, False, message, bug.hint if bug else "", bug.name if bug else "")
+        return _with_bugs(label, message, _matching_bugs(question, case, got))
     return TestResult(label, True, "correct")
 
 
@@ -285,8 +293,44 @@ def _check_outputs(question: Question, case: Case, outcome: Outcome, expected: t
         message = (f"{len(failed)} of {len(names)} outputs are wrong ({', '.join(n for n, _ in failed)}); "
                    f"{first_name}: {first.message}")
     hints = list(dict.fromkeys(r.hint for _, r in failed if r.hint))
-    bugs = list(dict.fromkeys(r.bug for _, r in failed if r.bug))
-    return TestResult(case.label, False, message, " ".join(hints), ", ".join(bugs))
+    candidates = tuple(dict.fromkeys(b for _, r in failed for b in r.candidates))
+    fallbacks = " ".join(dict.fromkeys(r.fallback for _, r in failed if r.fallback))
+    return TestResult(case.label, False, message, " ".join(hints), candidates[0] if candidates else "",
+                      candidates, fallbacks)
+
+
+BUG_SEPARATOR = "; "  # between the names of several bugs in TestResult.bug (names may hold commas)
+
+
+def _settle_bugs(question: Question, tests: list[TestResult]) -> list[TestResult]:
+    """Name a known bug only where the other tests confirm it; otherwise say less.
+
+    A realistic mistake that is not in the table can give, on one input, the same
+    numbers as a known bug, and its hint would then point at the wrong mistake. So
+    a known bug is named (with its hint) only if it matches on at least two of the
+    failed tests, or on every failed test whose result could be compared; among
+    several that match, the one matching most often is named.
+    """
+    compared = [t for t in tests if not t.passed and (t.candidates or t.fallback or t.message.startswith(
+        ("values are off", "expected ", "contains ")))]
+    support: dict[str, int] = {}
+    for test in compared:
+        for name in test.candidates:
+            support[name] = support.get(name, 0) + 1
+    confirmed = {n for n, k in support.items() if k >= 2 or k == len(compared)}
+    hints = {b.name: b.hint for b in question.known_bugs}
+    settled = []
+    for test in tests:
+        if not test.candidates:
+            settled.append(test)
+            continue
+        names = [n for n in test.candidates if n in confirmed]
+        best = max((support[n] for n in names), default=0)
+        chosen = [n for n in names if support[n] == best]  # the mistake that explains the most tests
+        chosen = chosen if question.outputs else chosen[:1]
+        hint = " ".join(dict.fromkeys(hints[n] for n in chosen if n in hints)) if chosen else test.fallback
+        settled.append(replace(test, hint=hint, bug=BUG_SEPARATOR.join(chosen)))
+    return settled
 
 
 def _well_formed(outcome: Outcome, want):
@@ -384,7 +428,7 @@ def grade_outcomes(question: Question, cases: list[Case], outcomes: list[Outcome
     """Score a question: ``points * passed tests / all tests``, with a one-line summary."""
     expected = [question.reference(*[a.copy() for a in case.args]) for case in cases]
     expected = [tuple(np.asarray(e) for e in want) if question.outputs else np.asarray(want) for want in expected]
-    tests = [_safely(check_case, question, c, o, e) for c, o, e in zip(cases, outcomes, expected)]
+    tests = _settle_bugs(question, [_safely(check_case, question, c, o, e) for c, o, e in zip(cases, outcomes, expected)])
     guesses = [guessable(c, e) for c, e in zip(cases, expected)]
     if not any(t.passed and not g for t, g in zip(tests, guesses)):
         # Nothing that needs real work is right: answers a trivial function also gives earn nothing,
@@ -405,7 +449,7 @@ def grade_outcomes(question: Question, cases: list[Case], outcomes: list[Outcome
                            for t in failed) and any(t.message == "not implemented yet" for t in failed):
         return QuestionResult(question.name, 0.0, question.points, "not attempted",
                               "not implemented yet: replace `raise NotImplementedError()` with your code", tests)
-    bugs = list(dict.fromkeys(t.bug for t in failed if t.bug))
+    bugs = list(dict.fromkeys(name for t in failed for name in t.bug.split(BUG_SEPARATOR) if t.bug))
     summary = f"{passed} of {len(tests)} tests passed"
     if bugs:
         summary += "; looks like: " + ", ".join(bugs)

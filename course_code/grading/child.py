@@ -203,6 +203,15 @@ class _CountingWriter(io.TextIOBase):
         pass
 
 
+def _bound_names(node: ast.stmt) -> set[str]:
+    """The names a statement binds at the top level (imports, assignments, loop variables, definitions)."""
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return {(a.asname or a.name).split(".")[0] for a in node.names}
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return {node.name}
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+
+
 def _first_line(source: str) -> str:
     for line in source.split("\n"):
         if line.strip():
@@ -224,6 +233,7 @@ def run_cells(cells: list[str], namespace: dict, skip=(), timer=None, cell_secon
     (cell, exception, detail, line), cells stopped for time, cells stopped for output.
     """
     report = {"problems": [], "slow": [], "loud": []}
+    unavailable: set[str] = set()  # names the skipped imports of course_code would have bound
     for index, source in enumerate(cells):
         if index in skip:
             continue
@@ -249,6 +259,7 @@ def run_cells(cells: list[str], namespace: dict, skip=(), timer=None, cell_secon
             if stopped and not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 continue
             if _is_skipped_statement(node):
+                unavailable |= _bound_names(node)
                 continue
             try:
                 try:
@@ -266,6 +277,9 @@ def run_cells(cells: list[str], namespace: dict, skip=(), timer=None, cell_secon
                 if timer:
                     timer.stop()
             except BaseException as error:
+                if isinstance(error, NameError) and getattr(error, "name", None) in unavailable:
+                    unavailable |= _bound_names(node)  # so are the names this statement would have bound
+                    continue  # course material that uses the course's package (a demo), not the student's code
                 report["problems"].append({"cell": index, **describe_exception(error)})
         if timer:
             timer.stop()

@@ -75,6 +75,7 @@ BUGS = [
      "norm as the sum of the parameters' norms"),
     (CLIP, _clip(norm="max(np.linalg.norm(dW_xh), np.linalg.norm(dW_hh), np.linalg.norm(db_h))"),
      "norm of the largest parameter only"),
+    (CLIP, _clip(norm="np.sqrt(np.sum(dW_xh ** 2) + np.sum(dW_hh ** 2))"), "bias left out of the global norm"),
     (CLIP, _clip(norm="np.sum(dW_xh ** 2) + np.sum(dW_hh ** 2) + np.sum(db_h ** 2)"), "squared norm (no square root)"),
     (CLIP, _clip(factor="total / max_norm if total > max_norm else 1.0"), "scale factor inverted"),
     (CLIP, "    n = np.sqrt(sum((g ** 2).sum() for g in (dW_xh, dW_hh, db_h)))\n"
@@ -87,8 +88,7 @@ BUGS = [
     (JAC, _jacobian(step="np.diag(1 - h ** 2) @ W_hh.T"), "W_hh transposed"),
     (JAC, _jacobian(step="np.diag(1 - h_prev ** 2) @ W_hh"), "tanh derivative at the previous state"),
     (JAC, _jacobian(step="np.diag(1 - h) @ W_hh"), "tanh derivative as 1 - h"),
-    (JAC, _jacobian(accumulate="P = P @ J[k]\n        P, before = before, P",
-                    after="    return out\n"), "off by one step"),
+    (JAC, _jacobian(measure="np.linalg.norm(before, 2)"), "off by one step"),
     (JAC, _jacobian(after="    out = out[::-1].copy()\n"), "in reverse order"),
     (FATE, _fate(radius="np.linalg.svd(W_hh, compute_uv=False)[0]"),
      "largest singular value instead of the spectral radius"),

@@ -121,6 +121,10 @@ CLIP_BUGS = (
     KnownBug("division by a zero norm", _zero_division,
              "When every gradient is zero the norm is 0, and dividing by it gives NaN (0 / 0). Return the "
              "gradients unchanged when the norm is not larger than max_norm; divide only when clipping."),
+    KnownBug("bias left out of the global norm", lambda a, b, c, m: _rescale((a, b, c), _norm_of((a, b), "global"),
+                                                                              float(m)),
+             "The global norm includes every gradient, the bias's too: "
+             "sqrt(||dW_xh||^2 + ||dW_hh||^2 + ||db_h||^2)."),
     KnownBug("always rescaled to max_norm", _clip_bug(always=True),
              "Only rescale when the global norm is larger than max_norm: the factor is min(1, max_norm / norm). "
              "A gradient that is already short enough must come back unchanged."),
@@ -258,7 +262,7 @@ def _fate_cases() -> list[Case]:
         ("1 x 1, w = 0.5", np.array([[0.5]])),
         ("1 x 1, w = 2", np.array([[2.0]])),
         ("symmetric, eigenvalues -1.3, 0.4, 0.8 (dominant one negative)",
-         symmetric_matrix_with_eigenvalues([-1.3, 0.4, 0.8], _rng(302))),
+         symmetric_matrix_with_eigenvalues(np.array([-1.3, 0.4, 0.8]), _rng(302))),
         ("non-normal [[0.5, 3], [0, 0.5]]: norm above 1, eigenvalues 0.5", np.array([[0.5, 3.0], [0.0, 0.5]])),
         ("rotation by 0.9 rad scaled by 1.05 (complex eigenvalues)", 1.05 * rotation),
         ("random orthogonal 4 x 4", orthogonal_4),
