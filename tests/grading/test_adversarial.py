@@ -331,8 +331,8 @@ def test_14_an_old_format_notebook_gets_a_clear_message(tmp_path, capsys):
     old.write_text(json.dumps({"nbformat": 3, "nbformat_minor": 0, "metadata": {},
                                "worksheets": [{"cells": [{"cell_type": "code", "input": "x = 1"}]}]}))
     assert main(["grade", str(old)]) == 2
-    assert "format 3" in capsys.readouterr().err and "save it again" in capsys.readouterr().err + \
-        "save it again"
+    error = capsys.readouterr().err
+    assert "format 3" in error and "save it again" in error
 
 
 # ---- isolation levels, batch refusal --------------------------------------------------------------------
@@ -363,3 +363,32 @@ def test_the_plain_process_level_still_grades_and_keeps_its_limits(submission):
     points = {q.name: q.points for q in result.questions}
     assert points["rnn_forward"] == 0 and points["softmax"] == 2
     assert result.isolation.startswith("separate process")
+
+
+def test_a_folder_of_mixed_sets_leaves_other_sets_questions_blank(tmp_path, capsys):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    write_submission(folder / "a.ipynb")
+    (folder / "b.ipynb").write_bytes((REPO / "exercises" / "bptt.ipynb").read_bytes())
+    gradebook = tmp_path / "g.csv"
+    assert main(["grade", "--batch", str(folder), "--csv", str(gradebook), "--timeout", "3",
+                 "--allow-unsandboxed"]) == 0
+    rows = {r["submission"]: r for r in csv.DictReader(gradebook.open())}
+    bptt = [q.name for q in get_set("bptt").questions]
+    assert all(rows["a.ipynb"][name] == "" for name in bptt)
+    assert rows["b.ipynb"]["softmax"] == "" and float(rows["b.ipynb"][bptt[0]]) == 0
+    assert float(rows["a.ipynb"]["max_score"]) == 10 and float(rows["b.ipynb"]["max_score"]) == 10
+
+
+def test_14_a_summary_names_each_mistake_once():
+    from course_code.grading import run_checks
+
+    def clip_by_global_norm(dW_xh, dW_hh, db_h, max_norm):  # the bias left out of the global norm
+        norm = np.sqrt((dW_xh ** 2).sum() + (dW_hh ** 2).sum())
+        scale = min(1.0, max_norm / norm) if norm > 0 else 1.0
+        return dW_xh * scale, dW_hh * scale, db_h * scale
+
+    result = run_checks("clip_by_global_norm", clip_by_global_norm)
+    named = result.message.split("looks like: ")[1].split(", ")
+    assert named == ["bias left out of the global norm"]
+    assert len(set(t.hint for t in result.tests if t.hint)) == 1
