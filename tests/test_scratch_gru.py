@@ -181,11 +181,11 @@ def test_bad_shapes_raise_value_error_naming_the_argument():
     W_x, W_h, b_x, b_h = weights(params)
     with pytest.raises(ValueError, match=r"h0 must have shape \(N=3, H\), got shape \(6,\)"):
         gru_forward(x, h0[0], W_x, W_h, b_x, b_h)
-    with pytest.raises(ValueError, match=r"W_x must have shape \(18, D=5\), got shape \(24, 5\)"):
+    with pytest.raises(ValueError, match=r"W_x must have shape \(3H=18, D=5\), got shape \(24, 5\)"):
         gru_forward(x, h0, np.zeros((24, 5)), W_h, b_x, b_h)
-    with pytest.raises(ValueError, match=r"b_h must have shape \(18,\), got shape \(12,\)"):
+    with pytest.raises(ValueError, match=r"b_h must have shape \(3H=18,\), got shape \(12,\)"):
         gru_step_forward(x[:, 0], h0, W_x, W_h, b_x, b_h[:12])
-    with pytest.raises(ValueError, match=r"b_x must have shape \(18,\)"):
+    with pytest.raises(ValueError, match=r"b_x must have shape \(3H=18,\)"):
         gru_step_forward_cho(x[:, 0], h0, W_x, W_h, b_x[:3], b_h)
     with pytest.raises(ValueError, match="one floating-point dtype"):
         gru_forward(x.astype(np.float32), h0, W_x, W_h, b_x, b_h)

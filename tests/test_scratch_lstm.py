@@ -191,11 +191,11 @@ def test_bad_shapes_raise_value_error_naming_the_argument():
         lstm_forward(x[:, 0], h0, c0, params.W_x, params.W_h, params.b)
     with pytest.raises(ValueError, match=r"c0 must have shape \(N=3, H=6\), got shape \(3, 5\)"):
         lstm_forward(x, h0, c0[:, :5], params.W_x, params.W_h, params.b)
-    with pytest.raises(ValueError, match=r"W_x must have shape \(24, D=5\), got shape \(6, 5\)"):
+    with pytest.raises(ValueError, match=r"W_x must have shape \(4H=24, D=5\), got shape \(6, 5\)"):
         lstm_forward(x, h0, c0, params.W_x[:6], params.W_h, params.b)
-    with pytest.raises(ValueError, match=r"W_h must have shape \(24, H=6\), got shape \(6, 6\)"):
+    with pytest.raises(ValueError, match=r"W_h must have shape \(4H=24, H=6\), got shape \(6, 6\)"):
         lstm_step_forward(x[:, 0], h0, c0, params.W_x, params.W_h[:6], params.b)
-    with pytest.raises(ValueError, match=r"b must have shape \(24,\), got shape \(6,\)"):
+    with pytest.raises(ValueError, match=r"b must have shape \(4H=24,\), got shape \(6,\)"):
         lstm_forward(x, h0, c0, params.W_x, params.W_h, params.b[:6])
     with pytest.raises(ValueError, match="floating-point"):
         lstm_forward(x.astype(int), h0, c0, params.W_x, params.W_h, params.b)
@@ -204,3 +204,23 @@ def test_bad_shapes_raise_value_error_naming_the_argument():
         lstm_backward(np.zeros((3, 6, 4)), cache)
     with pytest.raises(ValueError, match=r"dc_T must have shape \(3, 6\)"):
         lstm_backward(np.zeros((3, 4, 6)), cache, dc_T=np.zeros((6, 3)))
+
+
+def test_fused_loops_compute_the_readable_ones_bit_for_bit():
+    """scratch.lstm_fused is the same computation as scratch.lstm, reorganised for speed."""
+    from course_code.scratch.lstm_fused import lstm_backward_fused, lstm_forward_fused
+
+    for dtype in (np.float64, np.float32):
+        rng = np.random.default_rng(11)
+        N, T, D, H = 3, 7, 4, 5
+        params = init_lstm_params(D, H, rng, dtype=dtype)
+        x = rng.standard_normal((N, T, D)).astype(dtype)
+        h0, c0 = (rng.standard_normal((N, H)).astype(dtype) for _ in range(2))
+        dh = rng.standard_normal((N, T, H)).astype(dtype)
+        dh_T, dc_T = (rng.standard_normal((N, H)).astype(dtype) for _ in range(2))
+        readable = lstm_forward(x, h0, c0, params.W_x, params.W_h, params.b)
+        fused = lstm_forward_fused(x, h0, c0, params.W_x, params.W_h, params.b)
+        np.testing.assert_array_equal(readable[0], fused[0])
+        np.testing.assert_array_equal(readable[1][1], fused[1][1])
+        for a, b in zip(lstm_backward(dh, readable[2], dh_T, dc_T), lstm_backward_fused(dh, fused[2], dh_T, dc_T)):
+            np.testing.assert_array_equal(a, b)

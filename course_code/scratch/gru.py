@@ -98,12 +98,10 @@ def _split(blocks: np.ndarray):
 
 def _check_weights(sizes: dict, W_x, W_h, b_x, b_h) -> None:
     """``W_x (3H, D)``, ``W_h (3H, H)``, ``b_x (3H,)``, ``b_h (3H,)``; fills in ``sizes["H"]``."""
-    check_shape("W_h", W_h, (None, "H"), sizes)
-    three_H = 3 * sizes["H"]  # the stacked gate axis
-    check_shape("W_x", W_x, (three_H, "D"), sizes)
-    check_shape("W_h", W_h, (three_H, "H"), sizes)
-    check_shape("b_x", b_x, (three_H,), sizes)
-    check_shape("b_h", b_h, (three_H,), sizes)
+    check_shape("W_h", W_h, ("3H", "H"), sizes)
+    check_shape("W_x", W_x, ("3H", "D"), sizes)
+    check_shape("b_x", b_x, ("3H",), sizes)
+    check_shape("b_h", b_h, ("3H",), sizes)
 
 
 @dataclass

@@ -21,13 +21,14 @@ Row-batched form, ``N`` sequences at once (the form the code runs)::
     A_t = X_t W_x^T + H_{t-1} W_h^T + b              A_t: (N, 4H), the pre-activations
     [I_t | F_t | G_t | O_t] = [σ | σ | tanh | σ](A_t)
 
-The sequence functions compute the input term ``X_t W_x^T + b`` for every step
-in one matrix product before the loop, so the loop does one ``(N, H) @ (H, 4H)``
-product per step. The backward pass stores the pre-activation gradients of every
-step in one ``(T, N, 4H)`` array and forms ``dW_x``, ``dW_h``, ``db`` and ``dx``
-with one product each after the loop. Inside, arrays are stored time-major
-(``[t]`` is one contiguous ``(N, ...)`` block, where NumPy is fastest); inputs
-and outputs are batch-first.
+The step functions are the equations line by line. The sequence functions
+compute the input term ``X_t W_x^T + b`` for every step in one matrix product
+before the loop, so the loop does one ``(N, H) @ (H, 4H)`` product per step; the
+backward pass keeps the pre-activation gradients of every step in one
+``(T, N, 4H)`` array and forms ``dW_x``, ``dW_h``, ``db`` and ``dx`` with one
+product each after the loop. Caches are stored time-major (``[t]`` is one
+contiguous ``(N, ...)`` block); inputs and outputs are batch-first. The same
+loops with every operation fused and in place are :mod:`course_code.scratch.lstm_fused`.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from course_code.scratch.activations import sigmoid, sigmoid_derivative, tanh, tanh_derivative
 from course_code.scratch.initialisation import uniform_drawer
 from course_code.shapes import check_float_dtype, check_numpy_array, check_shape
 
@@ -45,6 +47,7 @@ __all__ = [
     "LSTMGradients",
     "LSTMParams",
     "LSTMStepCache",
+    "check_lstm_weights",
     "init_lstm_params",
     "lstm_backward",
     "lstm_forward",
@@ -85,51 +88,9 @@ def init_lstm_params(input_size: int, hidden_size: int, rng: np.random.Generator
     return LSTMParams(W_x=draw(4 * H, input_size), W_h=draw(4 * H, H), b=draw(4 * H))
 
 
-def _gate_affine(H: int, dtype) -> tuple[np.ndarray, np.ndarray]:
-    """``(scale, shift)``, ``(4H,)`` each, for :func:`_activate_gates_`.
-
-    ``σ(a) = (1 + tanh(a / 2)) / 2 = tanh(a * 0.5) * 0.5 + 0.5`` and
-    ``tanh(a) = tanh(a * 1) * 1 + 0``, so with ``scale = [½, ½, 1, ½]`` and
-    ``shift = [½, ½, 0, ½]`` (block by block, gates ``i, f, g, o``) every gate is
-    ``tanh(a * scale) * scale + shift``.
-    """
-    scale = np.full(4 * H, 0.5, dtype=dtype)
-    scale[2 * H : 3 * H] = 1.0  # g is a tanh, not a sigmoid
-    shift = np.full(4 * H, 0.5, dtype=dtype)
-    shift[2 * H : 3 * H] = 0.0
-    return scale, shift
-
-
-def _activate_gates_(a: np.ndarray, scale: np.ndarray, shift: np.ndarray) -> np.ndarray:
-    """Turn pre-activations ``(..., 4H)`` into gates ``[σ(a_i) | σ(a_f) | tanh(a_g) | σ(a_o)]``, in place.
-
-    One ``tanh`` over the whole array (see :func:`_gate_affine`): four NumPy calls
-    instead of one per block and operation, no overflow for large ``|a|``, and
-    the dtype (float32 or float64) is kept.
-    """
-    a *= scale
-    np.tanh(a, out=a)
-    a *= scale
-    a += shift
-    return a
-
-
-def _gate_derivatives(gates: np.ndarray) -> np.ndarray:
-    """d gate / d pre-activation, ``(..., 4H)``, written in terms of the gates.
-
-    ``σ' = σ (1 - σ)`` for ``i, f, o`` and ``tanh' = 1 - tanh²`` for ``g``.
-    """
-    H = gates.shape[-1] // 4
-    derivative = gates * (1 - gates)  # σ'(a) = σ(a)(1 - σ(a))
-    g = gates[..., 2 * H : 3 * H]
-    derivative[..., 2 * H : 3 * H] = 1 - g * g  # tanh'(a) = 1 - tanh(a)²
-    return derivative
-
-
-def _split(gates: np.ndarray):
-    """The four blocks ``i, f, g, o`` of a ``(..., 4H)`` array, as views."""
-    H = gates.shape[-1] // 4
-    return gates[..., :H], gates[..., H : 2 * H], gates[..., 2 * H : 3 * H], gates[..., 3 * H :]
+def _split(blocks: np.ndarray):
+    """The four blocks ``i, f, g, o`` of a ``(..., 4H)`` array."""
+    return np.split(blocks, 4, axis=-1)
 
 
 @dataclass
@@ -178,13 +139,15 @@ class LSTMGradients(NamedTuple):
     db: np.ndarray  # (4H,)
 
 
-def _check_weights(sizes: dict, W_x, W_h, b) -> None:
-    """``W_x (4H, D)``, ``W_h (4H, H)``, ``b (4H,)``; fills in ``sizes["H"]``."""
-    check_shape("W_h", W_h, (None, "H"), sizes)
-    four_H = 4 * sizes["H"]  # the stacked gate axis
-    check_shape("W_x", W_x, (four_H, "D"), sizes)
-    check_shape("W_h", W_h, (four_H, "H"), sizes)
-    check_shape("b", b, (four_H,), sizes)
+def check_lstm_weights(sizes: dict, W_x, W_h, b) -> None:
+    """Check ``W_x (4H, D)``, ``W_h (4H, H)``, ``b (4H,)``; fills in ``sizes["H"]`` (and ``"D"``).
+
+    Raises:
+        ValueError: naming the array whose shape is wrong, in the letters ``4H``, ``D``, ``H``.
+    """
+    check_shape("W_h", W_h, ("4H", "H"), sizes)
+    check_shape("W_x", W_x, ("4H", "D"), sizes)
+    check_shape("b", b, ("4H",), sizes)
 
 
 def lstm_step_forward(
@@ -213,35 +176,33 @@ def lstm_step_forward(
     sizes = check_shape("h_prev", h_prev, ("N", "H"))
     check_shape("x", x, ("N", "D"), sizes)
     check_shape("c_prev", c_prev, ("N", "H"), sizes)
-    _check_weights(sizes, W_x, W_h, b)
+    check_lstm_weights(sizes, W_x, W_h, b)
     check_float_dtype(x=x, h_prev=h_prev, c_prev=c_prev, W_x=W_x, W_h=W_h, b=b)
 
-    scale, shift = _gate_affine(sizes["H"], W_h.dtype)
-    gates = _activate_gates_(x @ W_x.T + h_prev @ W_h.T + b, scale, shift)  # (N, 4H)
-    i, f, g, o = _split(gates)  # (N, H) each
+    a = x @ W_x.T + h_prev @ W_h.T + b  # (N, 4H): the four gates' pre-activations in one product
+    a_i, a_f, a_g, a_o = _split(a)  # (N, H) each, PyTorch's gate order
+    i, f, g, o = sigmoid(a_i), sigmoid(a_f), tanh(a_g), sigmoid(a_o)
     c = f * c_prev + i * g  # forget some of the old cell, write some of the candidate
-    tanh_c = np.tanh(c)
+    tanh_c = tanh(c)
     h = o * tanh_c  # expose some of the cell
+    gates = np.concatenate([i, f, g, o], axis=1)  # (N, 4H), kept for the backward pass
     return h, c, LSTMStepCache(x, h_prev, c_prev, gates, tanh_c, W_x, W_h)
 
 
-def _cell_backward(dh, dc, gates, derivative, c_prev, tanh_c, da_out):
+def _cell_backward(dh, dc, gates, c_prev, tanh_c):
     """Backward through the element-wise part of one step, for a batch.
 
     Given the gradients reaching ``h_t`` and ``c_t`` (``dh``, ``dc``, ``(N, H)``),
-    writes the gradient of the pre-activations ``a_t`` into ``da_out`` ``(N, 4H)``
-    and returns the gradient reaching ``c_{t-1}``, ``(N, H)``.
-    ``derivative`` is :func:`_gate_derivatives` of ``gates``.
+    returns the gradient of the pre-activations ``a_t``, ``(N, 4H)``, and the
+    gradient reaching ``c_{t-1}``, ``(N, H)``.
     """
     i, f, g, o = _split(gates)
-    di, df, dg, do = _split(da_out)  # filled with dL/d gate, then scaled to dL/d a
     dc = dc + dh * o * (1 - tanh_c * tanh_c)  # h = o ⊙ tanh(c): backprop through tanh
-    np.multiply(dc, g, out=di)  # c = f ⊙ c_prev + i ⊙ g
-    np.multiply(dc, c_prev, out=df)
-    np.multiply(dc, i, out=dg)
-    np.multiply(dh, tanh_c, out=do)  # h = o ⊙ tanh(c)
-    da_out *= derivative  # through σ (i, f, o) and tanh (g), all four blocks at once
-    return dc * f  # dL/dc_prev: the cell path, scaled only by the forget gate
+    di, df, dg = dc * g, dc * c_prev, dc * i  # c = f ⊙ c_prev + i ⊙ g
+    do = dh * tanh_c  # h = o ⊙ tanh(c)
+    da = np.concatenate([di * sigmoid_derivative(i), df * sigmoid_derivative(f),  # through σ ...
+                         dg * tanh_derivative(g), do * sigmoid_derivative(o)], axis=-1)  # ... and tanh
+    return da, dc * f  # dL/dc_prev: the cell path, scaled only by the forget gate
 
 
 def lstm_step_backward(dh: np.ndarray, dc: np.ndarray, cache: LSTMStepCache) -> LSTMGradients:
@@ -261,8 +222,7 @@ def lstm_step_backward(dh: np.ndarray, dc: np.ndarray, cache: LSTMStepCache) -> 
     check_numpy_array("dc", dc)
     check_shape("dh", dh, cache.h_prev.shape)
     check_shape("dc", dc, cache.c_prev.shape)
-    da = np.empty_like(cache.gates)  # (N, 4H)
-    dc_prev = _cell_backward(dh, dc, cache.gates, _gate_derivatives(cache.gates), cache.c_prev, cache.tanh_c, da)
+    da, dc_prev = _cell_backward(dh, dc, cache.gates, cache.c_prev, cache.tanh_c)  # (N, 4H), (N, H)
     return LSTMGradients(
         dx=da @ cache.W_x,  # (N, D)
         dh_prev=da @ cache.W_h,  # (N, H)
@@ -299,27 +259,27 @@ def lstm_forward(
     sizes = check_shape("x", x, ("N", "T", "D"))
     check_shape("h0", h0, ("N", "H"), sizes)
     check_shape("c0", c0, ("N", "H"), sizes)
-    _check_weights(sizes, W_x, W_h, b)
+    check_lstm_weights(sizes, W_x, W_h, b)
     dtype = check_float_dtype(x=x, h0=h0, c0=c0, W_x=W_x, W_h=W_h, b=b)
     N, T, D = x.shape
     H = sizes["H"]
 
     x_rows = np.ascontiguousarray(x.transpose(1, 0, 2)).reshape(T * N, D)  # time-major rows (t, n)
     # The input term of every step in one product: (T*N, D) @ (D, 4H).
-    gates = (x_rows @ W_x.T + b).reshape(T, N, 4 * H)  # pre-activations; overwritten by the gates
+    gates = (x_rows @ W_x.T + b).reshape(T, N, 4 * H)  # input terms; each replaced by its gates in the loop
     h = np.empty((T + 1, N, H), dtype=dtype)
     c = np.empty((T + 1, N, H), dtype=dtype)
     tanh_c = np.empty((T, N, H), dtype=dtype)
     h[0], c[0] = h0, c0
     W_h_T = np.ascontiguousarray(W_h.T)  # (H, 4H)
-    scale, shift = _gate_affine(H, dtype)
     for t in range(T):
-        a = gates[t]  # (N, 4H): the input term of step t
-        a += h[t] @ W_h_T  # plus the recurrent term: one fused product for the four gates
-        i, f, g, o = _split(_activate_gates_(a, scale, shift))
-        np.add(f * c[t], i * g, out=c[t + 1])  # c_t = f ⊙ c_{t-1} + i ⊙ g
-        np.tanh(c[t + 1], out=tanh_c[t])
-        np.multiply(o, tanh_c[t], out=h[t + 1])  # h_t = o ⊙ tanh(c_t)
+        a = gates[t] + h[t] @ W_h_T  # (N, 4H): the input term plus the recurrent term
+        a_i, a_f, a_g, a_o = _split(a)
+        i, f, g, o = sigmoid(a_i), sigmoid(a_f), tanh(a_g), sigmoid(a_o)
+        c[t + 1] = f * c[t] + i * g  # c_t = f ⊙ c_{t-1} + i ⊙ g
+        tanh_c[t] = tanh(c[t + 1])
+        h[t + 1] = o * tanh_c[t]  # h_t = o ⊙ tanh(c_t)
+        gates[t] = np.concatenate([i, f, g, o], axis=1)  # the pre-activations give way to the gates
     cache = LSTMCache(x_rows, h, c, gates, tanh_c, W_x, W_h)
     return h[1:].transpose(1, 0, 2), (h[T].copy(), c[T].copy()), cache
 
@@ -361,15 +321,12 @@ def lstm_backward(
             check_shape(name, value, (N, H))
 
     dh = dh.transpose(1, 0, 2)  # (T, N, H), a view: dh[t] is the upstream gradient of step t
-    derivative = _gate_derivatives(cache.gates)  # (T, N, 4H), every step at once
     da = np.empty_like(cache.gates)  # (T, N, 4H): dL/da_t for every step
     dh_next = np.zeros((N, H), dtype=cache.h.dtype) if dh_T is None else dh_T  # flows back into h_t
     dc_next = np.zeros((N, H), dtype=cache.c.dtype) if dc_T is None else dc_T  # flows back into c_t
     W_h = cache.W_h
     for t in reversed(range(T)):
-        dc_next = _cell_backward(
-            dh[t] + dh_next, dc_next, cache.gates[t], derivative[t], cache.c[t], cache.tanh_c[t], da[t]
-        )
+        da[t], dc_next = _cell_backward(dh[t] + dh_next, dc_next, cache.gates[t], cache.c[t], cache.tanh_c[t])
         dh_next = da[t] @ W_h  # (N, 4H) @ (4H, H)
 
     # The shared weights: sums over the batch and over time, one product each.
