@@ -14,6 +14,8 @@ from contextlib import contextmanager
 import numpy as np
 import torch
 
+from course_code.shapes import check_positive_int
+
 __all__ = ["seed_everything", "seeded_init"]
 
 
@@ -32,8 +34,9 @@ def seed_everything(seed: int, threads: int = 1) -> np.random.Generator:
     Returns:
         A fresh ``np.random.Generator`` seeded with ``seed``, for the notebook to pass on.
     """
-    if not isinstance(seed, (int, np.integer)) or seed < 0:
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    threads = check_positive_int("threads", threads)
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)

@@ -25,7 +25,7 @@ from course_code.scratch.rnn import (
     rnn_forward,
     rnn_step_backward,
 )
-from course_code.shapes import check_shape
+from course_code.shapes import check_positive_int, check_shape
 
 __all__ = ["rnn_loss_and_gradients", "truncated_bptt_gradients"]
 
@@ -103,8 +103,7 @@ def truncated_bptt_gradients(
             (the losses at the start of a block would then get no gradient at all).
     """
     for name, value in (("k1", k1), ("k2", k2)):
-        if not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        check_positive_int(name, value)
     if k2 < k1:
         raise ValueError(f"k2 must be at least k1, got k1={k1}, k2={k2}")
     h, cache, logits = _forward(params, x, targets, h0)

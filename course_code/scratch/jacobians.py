@@ -20,7 +20,7 @@ from typing import NamedTuple
 import numpy as np
 
 from course_code.scratch.activations import DERIVATIVE_BOUND, derivative_from_output, linear, relu, sigmoid, tanh
-from course_code.shapes import check_generator, check_numpy_array, check_numpy_arrays, check_shape
+from course_code.shapes import check_generator, check_positive_int, check_numpy_array, check_numpy_arrays, check_shape
 
 __all__ = [
     "ACTIVATION_DERIVATIVE_BOUND",
@@ -49,8 +49,8 @@ def spectral_radius(W: np.ndarray) -> float:
 
 def matrix_with_spectral_radius(size: int, radius: float, rng: np.random.Generator) -> np.ndarray:
     """A random Gaussian ``(size, size)`` matrix rescaled to the given spectral radius."""
-    if not isinstance(size, (int, np.integer)) or size < 1:
-        raise ValueError(f"size must be a positive integer, got {size!r}")
+    size = check_positive_int("size", size)
+    check_generator("rng", rng)
     if not radius > 0:
         raise ValueError(f"radius must be positive, got {radius!r}")
     W = rng.standard_normal((size, size))

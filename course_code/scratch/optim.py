@@ -7,6 +7,7 @@ from collections.abc import Callable
 import numpy as np
 
 from course_code.scratch.rnn import RNNParams
+from course_code.shapes import check_positive_int
 
 __all__ = ["sgd_step", "train_with_gradients"]
 
@@ -46,8 +47,7 @@ def train_with_gradients(
         steps: number of updates.
         learning_rate: the step size ``eta``.
     """
-    if not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"steps must be a positive integer, got {steps!r}")
+    steps = check_positive_int("steps", steps)
     losses = []
     for _ in range(steps):
         x, targets = make_batch()
