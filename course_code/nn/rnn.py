@@ -74,7 +74,7 @@ class VanillaRNN(RecurrentStack):
             or inputs of the wrong shape (named, in the course's letters).
         TypeError: for inputs that are not tensors of the parameters' dtype.
 
-    Its :meth:`forward` is the loop written out for reading: the same computation as
+    Its ``forward`` is the loop written out for reading: the same computation as
     :class:`~course_code.nn.recurrent.RecurrentStack`'s, which the tests check, with
     the inputs checked by the base's :meth:`~course_code.nn.recurrent.RecurrentStack.check_inputs`.
     """

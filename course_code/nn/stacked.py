@@ -95,7 +95,8 @@ class StackedRNN(RecurrentStack):
         h_n, c_n: every layer's and direction's final states, ``(L * dirs, N, H)``.
 
     Raises:
-        ValueError: for an unknown mode or nonlinearity, and as :class:`RecurrentStack`.
+        ValueError: for an unknown mode or nonlinearity, and as
+            :class:`~course_code.nn.recurrent.RecurrentStack`.
     """
 
     def __init__(
@@ -114,7 +115,7 @@ class StackedRNN(RecurrentStack):
         self.mode, self.nonlinearity = mode, nonlinearity
 
     def forward(self, x: torch.Tensor, state=None, lengths: torch.Tensor | None = None):
-        """The stack of :meth:`RecurrentStack.forward <course_code.nn.recurrent.RecurrentStack.forward>`."""
+        """The loop over layers and directions of :class:`~course_code.nn.recurrent.RecurrentStack`."""
         return super().forward(x, state, lengths)
 
     def extra_repr(self) -> str:

@@ -7,7 +7,7 @@ bit for bit), with three tricks that the readable version leaves out:
 
 * all four gates' nonlinearities in one pass over the ``(N, 4H)`` block, using
   ``σ(a) = tanh(a / 2) / 2 + 1/2`` so that one ``tanh`` serves the sigmoid
-  gates and the candidate alike (:func:`_activate_gates_`);
+  gates and the candidate alike (``_activate_gates_``);
 * every element-wise result written in place (``out=``) into arrays allocated
   once, instead of a new array per operation;
 * the gate gradients of every step kept in one ``(T, N, 4H)`` array.
