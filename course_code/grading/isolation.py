@@ -170,7 +170,9 @@ class Isolation:
         description: one sentence for reports, e.g. ``"bubblewrap sandbox (bwrap 0.8.0)"``.
         real: whether it is a sandbox the submission cannot leave (bubblewrap, or the
             dedicated user with the package unreadable).
-        uid, gid: the dedicated user's ids (level ``user``).
+        uid: the dedicated user's uid (level ``user``; -1 otherwise).
+        gid: the dedicated user's primary group.
+        warnings: what a report should say about this level (e.g. what the user can read).
     """
 
     level: str
