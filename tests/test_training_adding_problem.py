@@ -93,3 +93,24 @@ def test_fit_clips_every_gradient_entry_with_clip_grad_value():
         fit(model, F.cross_entropy, [(x, y)], torch.optim.SGD(model.parameters(), lr=1.0), clip_grad_value=0.0,
             progress=False)
     assert math.isfinite(adding_test_mse(_small_model(), 3, 10))
+
+
+def test_test_every_records_the_test_mse_without_changing_the_run():
+    from course_code.models.long_memory import adding_regressor
+
+    plain, plain_mse = train_on_adding_problem(
+        adding_regressor("vanilla tanh", hidden_size=4, seed=0), length=6, steps=20,
+        batch_size=8, seed=1, test_size=50)
+    tested, tested_mse = train_on_adding_problem(
+        adding_regressor("vanilla tanh", hidden_size=4, seed=0), length=6, steps=20,
+        batch_size=8, seed=1, test_size=50, test_every=5)
+    assert tested.losses == plain.losses and tested_mse == plain_mse
+    assert [record["step"] for record in tested.epochs] == [5, 10, 15, 20]
+    assert tested.epochs[-1]["test_mse"] == pytest.approx(tested_mse)
+
+
+@pytest.mark.parametrize("test_every", [0, 3, True, 2.5])
+def test_test_every_must_divide_the_steps(test_every):
+    model = LastStateRegressor(torch.nn.RNN(2, 3, batch_first=True), 3)
+    with pytest.raises(ValueError, match="test_every must be a positive divisor"):
+        train_on_adding_problem(model, length=4, steps=10, test_every=test_every)
