@@ -74,6 +74,9 @@ def draw_unrolled(ax: Axes, steps: Sequence[Step], title: str = "") -> Axes:
     Returns:
         ``ax``, holding one box per hidden state, input and output, and one
         arrow per connection (input to hidden, hidden to hidden, hidden to output).
+        An output followed by a step without an input is fed back into that step:
+        a dashed arrow, drawn as an annotation (``ax.texts``), not a patch. A
+        decoder's states are numbered from 1, on their own clock.
 
     Raises:
         ValueError: if ``ax`` is not an Axes, ``steps`` is empty or too long,
