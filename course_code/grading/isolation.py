@@ -99,6 +99,18 @@ def _python() -> str:
     return os.environ.get("COURSE_GRADER_PYTHON") or os.path.realpath(sys.executable)
 
 
+@functools.lru_cache(maxsize=None)
+def _runtime_prefixes(python: str) -> list[str]:
+    """Where the interpreter ``python`` keeps its standard library (its base prefixes)."""
+    if python == os.path.realpath(sys.executable):
+        found = {sys.base_prefix, sys.base_exec_prefix}
+    else:
+        run = subprocess.run([python, "-I", "-S", "-c", "import sys; print(sys.base_prefix); print(sys.base_exec_prefix)"],
+                             capture_output=True, text=True, timeout=60, check=True)
+        found = set(run.stdout.split())
+    return sorted(os.path.realpath(p) for p in found)
+
+
 def _bwrap_arguments() -> list[str]:
     python = _python()
     args = ["--unshare-user", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
@@ -110,7 +122,7 @@ def _bwrap_arguments() -> list[str]:
         elif os.path.isdir(top):
             args += ["--ro-bind", top, top]
     args += ["--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache"]
-    prefixes = sorted({os.path.realpath(sys.base_prefix), os.path.realpath(sys.base_exec_prefix)})
+    prefixes = _runtime_prefixes(python)
     hidden = []
     for prefix in prefixes:
         if not prefix.startswith("/usr"):
@@ -204,7 +216,10 @@ class Isolation:
             arguments = _bwrap_arguments()
             for key, value in env.items():
                 arguments += ["--setenv", key, value]
-            return ["bwrap", *arguments, "--", *run, SANDBOX_SITE], {"start_new_session": True}
+            keywords = {"start_new_session": True}
+            if self.uid > 0:  # a root grader starts bwrap as the dedicated user: its process limit then holds
+                keywords.update(user=self.uid, group=self.gid, extra_groups=[], cwd="/")
+            return ["bwrap", *arguments, "--", *run, SANDBOX_SITE], keywords
         private = tempfile.mkdtemp(prefix="course-grader-")  # work/.. is this folder, never /tmp itself
         work = os.path.join(private, "work")
         os.mkdir(work, 0o700)
@@ -290,8 +305,15 @@ def _probe(command: list[str], keywords: dict) -> str:
 PROBE = "import sys\nsys.path.insert(0, sys.argv[1])\nimport numpy\n"
 
 
-@functools.lru_cache(maxsize=None)
 def _bubblewrap() -> Isolation | str:
+    """Bubblewrap, started as the dedicated user when the grader is root and that user can run Python
+    with NumPy (then RLIMIT_NPROC binds the sandbox, which it does not for root); else as this user."""
+    name = os.environ.get("COURSE_GRADER_USER", DEFAULT_USER)
+    return _bubblewrap_for(name if os.geteuid() == 0 else "", _python())
+
+
+@functools.lru_cache(maxsize=None)
+def _bubblewrap_for(user: str, python: str) -> Isolation | str:
     if not sys.platform.startswith("linux"):
         return "bubblewrap runs only on Linux"
     if shutil.which("bwrap") is None:
@@ -302,6 +324,15 @@ def _bubblewrap() -> Isolation | str:
     except (OSError, subprocess.SubprocessError) as error:
         return f"bwrap does not run: {error}"
     isolation = Isolation("bubblewrap", f"bubblewrap sandbox ({version or 'bwrap'})", True)
+    try:
+        entry = pwd.getpwnam(user) if user else None
+    except KeyError:
+        entry = None
+    if entry is not None and entry.pw_uid > 0:
+        as_user = Isolation("bubblewrap", f"bubblewrap sandbox ({version or 'bwrap'}, started as user {user})",
+                            True, entry.pw_uid, entry.pw_gid)
+        if not _probe(*as_user.command(PROBE)):
+            return as_user
     command, keywords = isolation.command(PROBE)
     why = _probe(command, keywords)
     if why:

@@ -222,7 +222,7 @@ def _printed_message(limits: Limits) -> str:
 def _run_child(cells, skip, work, limits: Limits, isolation: Isolation) -> _Attempt:
     attempt = _Attempt()
     by_index = {j: (q, cases) for j, q, cases in work}
-    processes = (_task_count(os.getuid()) + 64) if isolation.level != "user" else 64
+    processes = _task_count(isolation.uid if isolation.uid > 0 else os.getuid()) + 64
     job = _job_bytes(cells, skip, work, limits, isolation, processes)
     command, keywords = isolation.command(PROGRAM)
     popen = {k: v for k, v in keywords.items() if not k.startswith("_")}

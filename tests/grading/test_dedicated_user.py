@@ -91,3 +91,18 @@ def test_the_level_says_when_the_dedicated_user_can_read_the_package(grader_user
         assert not isolation.real and "can read" in isolation.label and isolation.warnings
     else:
         assert isolation.real
+
+
+@pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap is not installed")
+def test_a_root_grader_starts_bubblewrap_as_the_dedicated_user_so_a_fork_bomb_hits_the_process_limit(
+        grader_user, tmp_path):
+    isolation = choose_isolation("bubblewrap")
+    assert isolation.uid == grader_user.pw_uid and f"started as user {grader_user.pw_name}" in isolation.label
+    bomb = ("import os, time\nforked = 0\ntry:\n    for _ in range(500):\n        if os.fork() == 0:\n"
+            "            time.sleep(30)\n            os._exit(0)\n        forked += 1\nexcept OSError:\n    pass\n"
+            "print(forked)")
+    result = grade_notebook(write_submission(tmp_path / "bomb.ipynb", extra_cells=(bomb,)), limits=FAST,
+                            isolation=isolation)
+    assert {q.name: q.points for q in result.questions} == FULL_MARKS
+    time.sleep(0.5)
+    assert _processes_of(grader_user.pw_uid) == []
