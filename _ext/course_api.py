@@ -16,6 +16,7 @@ name starts with an underscore are left out, as are the ones listed in ``:exclud
 from __future__ import annotations
 
 import importlib
+import inspect
 import pkgutil
 import re
 import types
@@ -75,7 +76,16 @@ class CourseModules(SphinxDirective):
                 [f".. automodule:: {module}", "   :members:", "   :show-inheritance:", ""]
             )
             result.append(section)
+        for node in result:
+            drop_empty_bases(node)
         return result
+
+
+def drop_empty_bases(tree: nodes.Node) -> None:
+    """Remove the "Bases:" line of classes whose only bases were object or private (see public_bases)."""
+    for paragraph in list(tree.findall(nodes.paragraph)):
+        if paragraph.astext().strip() == "Bases:":
+            paragraph.parent.remove(paragraph)
 
 
 # --- Cross-references in docstrings -----------------------------------------------------
@@ -205,6 +215,50 @@ def keep_prose_descriptions(app, what, name, obj, options, lines):
                 lines[body] = lines[body][:indent] + ": " + lines[body][indent:]
 
 
+# --- NamedTuple fields and base classes ----------------------------------------------------
+#
+# A NamedTuple's fields are properties whose docstring Python writes as "Alias for field
+# number 0"; the course documents each field in a comment on its line instead
+# (``dh_prev: np.ndarray  # (N, H)``). That comment becomes the field's description, and the
+# alias text is dropped. "Bases:" lists only public classes: ``object`` says nothing, and a
+# private base (``_SingleLayerRNN``) is replaced by its own public bases.
+
+_ALIAS = re.compile(r"^Alias for field number \d+$")
+
+
+def _field_comment(cls, field: str) -> str:
+    try:
+        source = inspect.getsource(cls)
+    except (OSError, TypeError):
+        return ""
+    match = re.search(rf"^\s+{re.escape(field)}\s*:[^#\n]*#\s*(.+)$", source, re.MULTILINE)
+    return match.group(1).strip() if match else ""
+
+
+def describe_namedtuple_fields(app, what, name, obj, options, lines):
+    if not (len(lines) >= 1 and _ALIAS.match(lines[0].strip()) and all(not l.strip() for l in lines[1:])):
+        return
+    owner_name, _, field = name.rpartition(".")
+    try:
+        owner = _import_dotted(owner_name)
+    except LookupError:
+        owner = None
+    comment = _field_comment(owner, field) if isinstance(owner, type) else ""
+    lines[:] = [comment] if comment else []
+
+
+def public_bases(app, name, obj, options, bases):
+    def expand(base):
+        if base is object:
+            return []
+        if getattr(base, "__name__", "").startswith("_") and isinstance(base, type):
+            return [b for parent in base.__bases__ for b in expand(parent)]
+        return [base]
+
+    public = [b for base in list(bases) for b in expand(base)]
+    bases[:] = list(dict.fromkeys(public))
+
+
 # --- One copy of each script per page ---------------------------------------------------
 #
 # sphinx-thebe adds its inline configuration script (``const THEBE_JS_URL = ...``) in an
@@ -231,7 +285,9 @@ def drop_duplicate_scripts(app, pagename, templatename, context, doctree):
 def setup(app):
     # Early: html-page-context stops at the first handler that returns a template name.
     app.connect("html-page-context", drop_duplicate_scripts, priority=100)
+    app.connect("autodoc-process-docstring", describe_namedtuple_fields, priority=300)
     app.connect("autodoc-process-docstring", keep_prose_descriptions, priority=400)  # napoleon: 500
+    app.connect("autodoc-process-bases", public_bases)
     app.add_directive("course-modules", CourseModules)
     app.connect("missing-reference", resolve_reexported)
     app.connect("warn-missing-reference", quiet_for_real_objects)

@@ -107,6 +107,13 @@ def add_downloads_to_menu(app, pagename, templatename, context, doctree) -> None
             )
 
 
+def fix_citation_roles(app, pagename, templatename, context, doctree) -> None:
+    """Bibliography entries as list items of their list (docutils marks them with a deprecated role)."""
+    body = context.get("body")
+    if body and 'role="doc-biblioentry"' in body:
+        context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
+
+
 def add_citation_footer(app, pagename, templatename, context, doctree) -> None:
     if "cite" not in app.env.all_docs:
         return
@@ -148,7 +155,7 @@ def _last_names(person) -> str:
 
 
 class AuthorYearLabels(BaseLabelStyle):
-    """"Elman 1990", "Cho et al. 2014", "Hochreiter and Schmidhuber 1997"; a, b if repeated."""
+    """Labels as the text cites: "Elman, 1990", "Cho et al., 2014"; a, b if repeated."""
 
     def format_labels(self, sorted_entries):
         labels = [self._label(entry) for entry in sorted_entries]
@@ -172,7 +179,7 @@ class AuthorYearLabels(BaseLabelStyle):
             who = f"{names[0]} and {names[1]}"
         else:
             who = f"{names[0]} et al."
-        return f"{who} {entry.fields.get('year', 'n.d.')}"
+        return f"{who}, {entry.fields.get('year', 'n.d.')}"
 
 
 class AuthorYearStyle(PlainStyle):
@@ -191,6 +198,7 @@ def setup(app):
     # After sphinx-book-theme builds the header buttons (priority 501).
     app.connect("html-page-context", add_downloads_to_menu, priority=600)
     app.connect("html-page-context", add_citation_footer)
+    app.connect("html-page-context", fix_citation_roles)
     app.connect("build-finished", write_downloads)
     app.add_directive("course-downloads", CourseDownloads)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

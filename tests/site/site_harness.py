@@ -692,30 +692,35 @@ _LAYOUT_JS = r"""
     }
   }
 
-  // 2. Inline math: clipped (content beyond an ancestor that hides overflow) or scrolling.
+  // 2. Inline math: clipped (drawn beyond an ancestor that hides overflow) or scrolling.
+  // The drawn formula is MathJax's <mjx-math>; its screen-reader copy (mjx-assistive-mml)
+  // is invisible and is not measured.
+  const drawn = c => c.querySelector(':scope > mjx-math') || c;
+  const wider = c => drawn(c).getBoundingClientRect().width > c.clientWidth + 1;
   const clippedMath = [], scrollingInlineMath = [];
   for (const span of article.querySelectorAll('span.math')) {
     const c = span.querySelector('mjx-container');
     if (!c) continue;
-    const cr = c.getBoundingClientRect();
-    if (cr.width === 0) continue;  // in a closed toggle
+    let mr = drawn(c).getBoundingClientRect();
+    if (mr.width === 0) continue;  // in a closed toggle
     const tex = (span.getAttribute('data-tex') || c.getAttribute('aria-label') || span.textContent).slice(0, 60);
     let a = c, clipped = false;
     while (a && a !== article) {
-      if (clips(a)) {
-        const ar = a.getBoundingClientRect();
-        const inner = a === c ? a.scrollWidth > a.clientWidth + 1 : (cr.right > ar.right + 1 || cr.left < ar.left - 1);
-        if (inner) { clipped = true; break; }
+      const ar = a.getBoundingClientRect();
+      if (scrolls(a)) {
+        mr = ar;  // what is wider than a scroll box can be scrolled to: from here on, the box counts
+      } else if (clips(a) && (mr.right > ar.right + 1 || mr.left < ar.left - 1)) {
+        clipped = true;
+        break;
       }
       a = a.parentElement;
     }
     if (clipped) clippedMath.push(`${heading(span)}: ${tex}`);
-    else if (c.scrollWidth > c.clientWidth + 1) scrollingInlineMath.push(`${heading(span)}: ${tex}`);
+    else if (wider(c)) scrollingInlineMath.push(`${heading(span)}: ${tex}`);
   }
   const display = Array.from(article.querySelectorAll('div.math mjx-container, mjx-container[display="true"]'))
                        .filter(c => c.getBoundingClientRect().width > 0);
-  const scrollingDisplayMath = display.filter(c => c.scrollWidth > c.clientWidth + 1)
-                                      .map(c => heading(c));
+  const scrollingDisplayMath = display.filter(wider).map(c => heading(c));
 
   // 3. Code cells and outputs that scroll sideways.
   const pres = sel => Array.from(article.querySelectorAll(sel)).filter(p => p.getBoundingClientRect().width > 0);
@@ -769,11 +774,15 @@ RAW_TEX = re.compile(
 
 
 def raw_tex_in_text(text: str) -> list[str]:
-    """Each piece of TeX source in a page's visible text, with a little context."""
-    return [
-        "..." + text[max(0, m.start() - 40): m.end() + 40].strip() + "..."
-        for m in RAW_TEX.finditer(text)
-    ]
+    """Each stretch of TeX source in a page's visible text, with a little context."""
+    found, last_end = [], -1
+    for m in RAW_TEX.finditer(text):
+        if m.start() <= last_end:  # part of the stretch already reported
+            last_end = m.end() + 120
+            continue
+        found.append("..." + text[max(0, m.start() - 40): m.end() + 60].strip() + "...")
+        last_end = m.end() + 120
+    return found
 
 
 def measure_page(page) -> dict:
@@ -783,7 +792,9 @@ def measure_page(page) -> dict:
     return layout
 
 
-def crawl_layout(playwright, server: SiteServer, pages: list[str], viewport: dict) -> dict[str, dict]:
+def crawl_layout(
+    playwright, server: SiteServer, pages: list[str], viewport: dict, site_dir: Path = SITE_DIR
+) -> dict[str, dict]:
     """Every page at one screen size, toggles opened, measured (see measure_page)."""
     results = {}
     with tempfile.TemporaryDirectory(prefix="site-test-layout-") as profile:
@@ -792,9 +803,9 @@ def crawl_layout(playwright, server: SiteServer, pages: list[str], viewport: dic
             block_external(context)
             page = context.new_page()
             for rel in pages:
-                page.goto(server.url(rel), wait_until="load")
-                if redirect_target(page.content()) is not None:
+                if redirect_target((site_dir / rel).read_text(encoding="utf-8")) is not None:
                     continue
+                page.goto(server.url(rel), wait_until="load")
                 wait_for_mathjax(page)
                 exercise_toggles(page)
                 results[rel] = measure_page(page)

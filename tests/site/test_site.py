@@ -131,7 +131,13 @@ def test_internal_links(crawl, site_server):
 
 
 @pytest.fixture(scope="module")
-def search_forget_gate(playwright_driver, site_server, tmp_path_factory):
+def page_snippets():
+    """The text snippets the search page shows under its results (filled by search_forget_gate)."""
+    return []
+
+
+@pytest.fixture(scope="module")
+def search_forget_gate(playwright_driver, site_server, tmp_path_factory, page_snippets):
     """search.html?q=forget+gate in a fresh browser: (result links, recorder of the page)."""
     context = site_harness.launch_context(playwright_driver, str(tmp_path_factory.mktemp("profile")))
     try:
@@ -146,6 +152,17 @@ def search_forget_gate(playwright_driver, site_server, tmp_path_factory):
             timeout=20_000,
         )
         hrefs = page.eval_on_selector_all("#search-results ul.search li a", "els => els.map(a => a.href)")
+        # Snippets are filled in as each result page is fetched: wait for the first few.
+        try:
+            page.wait_for_function(
+                "() => document.querySelectorAll('#search-results li p.context').length >= "
+                "Math.min(3, document.querySelectorAll('#search-results li').length)",
+                timeout=20_000,
+            )
+        except Exception:  # noqa: BLE001 - test_search_snippets_show_the_text reports it
+            pass
+        snippets = page.eval_on_selector_all("#search-results li p.context", "els => els.map(p => p.textContent)")
+        page_snippets.extend(snippets)
         return hrefs, recorder
     finally:
         context.close()
@@ -185,6 +202,16 @@ def test_search_page_has_no_console_errors_or_external_requests(search_forget_ga
     assert not problems, _report("search.html?q=forget+gate", problems)
 
 
+THEME_BOILERPLATE = re.compile(r"Launch Binder|Colab|\.ipynb\s*\.pdf|Open issue|Print this page|Skip to main content")
+
+
+def test_search_snippets_show_the_text(search_forget_gate, page_snippets):
+    # A snippet quotes the page's article, not the theme's buttons around it.
+    assert page_snippets, "the search page showed no text snippets under its results"
+    bad = [s[:120] for s in page_snippets if THEME_BOILERPLATE.search(s)]
+    assert not bad, _report("search snippets quoting the theme's buttons", bad)
+
+
 @pytest.mark.parametrize("rel", ["chapters/vanilla_rnn.html", "notation.html"])
 def test_screenshot(browser_page, site_server, site_dir, rel):
     """Full-page screenshots in _build/screenshots/, for humans to look at."""
@@ -213,12 +240,13 @@ def test_menu_and_contents_buttons_open_and_close(playwright_driver, site_server
 
 
 @pytest.fixture(scope="session")
-def layouts(crawl, playwright_driver, site_server, site_pages):
+def layouts(crawl, playwright_driver, site_server, site_pages, site_dir):
     """Measurements of every page (and the general index) at 1366 px and at 390 px."""
     laptop = {rel: r.layout for rel, r in crawl.items() if r.layout}
-    laptop.update(site_harness.crawl_layout(playwright_driver, site_server, site_harness.INDEX_PAGES, site_harness.LAPTOP))
+    indexes = site_harness.INDEX_PAGES
+    laptop.update(site_harness.crawl_layout(playwright_driver, site_server, indexes, site_harness.LAPTOP, site_dir))
     phone = site_harness.crawl_layout(
-        playwright_driver, site_server, site_pages + site_harness.INDEX_PAGES, site_harness.PHONE
+        playwright_driver, site_server, site_pages + indexes, site_harness.PHONE, site_dir
     )
     return {"laptop": laptop, "phone": phone}
 
