@@ -149,8 +149,8 @@ def plot_seed_runs(
         ax: where to draw.
         x: the horizontal positions, ``(P,)``.
         runs: label -> ``(R, P)`` array, one row per run (seed).
-        xlabel, ylabel, title, log_y, reference_lines, ylim, legend,
-            legend_columns: as in :func:`plot_curves`.
+        xlabel: as in :func:`plot_curves`, and so are ``ylabel``, ``title``,
+            ``log_y``, ``reference_lines``, ``ylim``, ``legend`` and ``legend_columns``.
 
     Returns:
         The axes drawn on.
