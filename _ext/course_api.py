@@ -15,10 +15,12 @@ name starts with an underscore are left out, as are the ones listed in ``:exclud
 
 from __future__ import annotations
 
+import ast
 import importlib
 import inspect
 import pkgutil
 import re
+import textwrap
 import types
 from pathlib import Path
 
@@ -215,6 +217,66 @@ def keep_prose_descriptions(app, what, name, obj, options, lines):
                 lines[body] = lines[body][:indent] + ": " + lines[body][indent:]
 
 
+# --- Equations written in plain text ------------------------------------------------------
+#
+# Docstrings are read in ``help()`` as much as on the API pages, so their equations are plain
+# text, set off by indentation::
+#
+#     h_t = tanh(W_xh x_t + W_hh h_{t-1} + b_h)      (course_code.nn.VanillaRNN)
+#
+# In reStructuredText an indented block after a paragraph is a block quote, whose lines run
+# together into one paragraph, and a ``::`` block is highlighted as Python, equations too. So,
+# after napoleon, each such block becomes a ``code-block``: ``python`` when it parses as
+# Python, ``text`` (shown as written, line by line) when it does not.
+
+_MARKUP_START = re.compile(r"^(\.\. |:|[-*+] |\d+[.)] |>>>)")
+
+
+def _block_language(block: list[str]) -> str:
+    try:
+        ast.parse(textwrap.dedent("\n".join(block)))
+    except SyntaxError:
+        return "text"
+    return "python"
+
+
+def equations_as_text(app, what, name, obj, options, lines):
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        out.append(line)
+        i += 1
+        # A top-level paragraph line, then a blank line, then an indented block.
+        if not line.strip() or line[0].isspace() or _MARKUP_START.match(line):
+            continue
+        j = i
+        while j < len(lines) and not lines[j].strip():
+            j += 1
+        if j == i or j >= len(lines) or not lines[j][:1].isspace():
+            continue
+        # The paragraph this line ends must itself be top-level prose (not a field's body).
+        start = len(out) - 1
+        while start > 0 and out[start - 1].strip():
+            start -= 1
+        if any(l[:1].isspace() or _MARKUP_START.match(l) for l in out[start:]):
+            continue
+        k = j
+        while k < len(lines) and (not lines[k].strip() or lines[k][:1].isspace()):
+            k += 1
+        block = lines[j:k]
+        while block and not block[-1].strip():
+            block.pop()
+        if _MARKUP_START.match(block[0].lstrip()):
+            continue  # an indented directive or list: leave it to rST
+        if out[-1].rstrip().endswith("::"):
+            stripped = out[-1].rstrip()[:-2].rstrip()
+            out[-1] = stripped + ":" if stripped else ""
+        out += ["", f".. code-block:: {_block_language(block)}", ""] + block + [""]
+        i = k
+    lines[:] = out
+
+
 # --- NamedTuple fields and base classes ----------------------------------------------------
 #
 # A NamedTuple's fields are properties whose docstring Python writes as "Alias for field
@@ -288,6 +350,7 @@ def setup(app):
     app.connect("autodoc-process-docstring", describe_namedtuple_fields, priority=300)
     app.connect("autodoc-process-docstring", keep_prose_descriptions, priority=400)  # napoleon: 500
     app.connect("autodoc-process-bases", public_bases)
+    app.connect("autodoc-process-docstring", equations_as_text, priority=600)  # after napoleon
     app.add_directive("course-modules", CourseModules)
     app.connect("missing-reference", resolve_reexported)
     app.connect("warn-missing-reference", quiet_for_real_objects)

@@ -681,9 +681,11 @@ _LAYOUT_JS = r"""
     for (const el of document.querySelectorAll('body *')) {
       const r = el.getBoundingClientRect();
       if (r.width === 0 || r.right <= vw + 1) continue;
-      let a = el.parentElement, contained = false;
+      let a = el, contained = false;
       while (a && a !== document.documentElement) {
-        if ((scrolls(a) || clips(a)) && a.getBoundingClientRect().right <= vw + 1) { contained = true; break; }
+        // Fixed drawers (the phone's hidden sidebars) do not widen the page.
+        if (style(a).position === 'fixed') { contained = true; break; }
+        if (a !== el && (scrolls(a) || clips(a)) && a.getBoundingClientRect().right <= vw + 1) { contained = true; break; }
         a = a.parentElement;
       }
       const parentSticksOut = el.parentElement && el.parentElement.getBoundingClientRect().right > vw + 1;

@@ -372,3 +372,14 @@ def test_404_page(playwright_driver, site_dir, tmp_path):
             assert server.status(urllib.parse.urljoin(missing, home)) == 200, home
         finally:
             context.close()
+
+
+def test_no_test_markup_shown_to_readers(site_dir, site_pages):
+    # nbval's markers belong in cell tags (metadata.tags), not in the code readers see.
+    problems = []
+    for rel in site_pages:
+        html = (site_dir / rel).read_text(encoding="utf-8")
+        text = unescape(re.sub(r"<[^>]+>", "", html))
+        for match in re.finditer(r"#\s*NBVAL_\w+", text):
+            problems.append(f"{rel}: {match.group(0)}")
+    assert not problems, _report("nbval markers shown in the book's code", problems)
