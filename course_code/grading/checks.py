@@ -100,6 +100,7 @@ class TestResult:
     bug: str = ""
     candidates: tuple[str, ...] = ()  # every known bug whose output this result equals
     fallback: str = ""  # the hint to show if no candidate is confirmed by the other tests
+    compared: bool = False  # the result was an array (or arrays) compared with the reference's
 
 
 @dataclass
@@ -273,7 +274,7 @@ def _check_outputs(question: Question, case: Case, outcome: Outcome, expected: t
         got = "None" if outcome.type_name == "None" else got
         hint = "Did you forget the `return` statement at the end of the function?" if got == "None" else return_all
         return TestResult(case.label, False, f"returned {got}, expected {wanted}", hint)
-    failed = []
+    failed, small = [], []  # small: the item is one or two integers (a verdict, say), matched by chance
     for k, (output, item, want) in enumerate(zip(question.outputs, outcome.items, expected)):
         if item.kind == "wrong_type":
             text = "None" if item.type_name == "None" else f"a {item.type_name}"
@@ -284,6 +285,7 @@ def _check_outputs(question: Question, case: Case, outcome: Outcome, expected: t
             result = check_case(one, case, item, want)
         if not result.passed:
             failed.append((output.name, result))
+            small.append(np.asarray(want).dtype.kind in "biu" and np.asarray(want).size <= 2)
     if not failed:
         return TestResult(case.label, True, "correct")
     first_name, first = failed[0]
@@ -293,7 +295,9 @@ def _check_outputs(question: Question, case: Case, outcome: Outcome, expected: t
         message = (f"{len(failed)} of {len(names)} outputs are wrong ({', '.join(n for n, _ in failed)}); "
                    f"{first_name}: {first.message}")
     hints = list(dict.fromkeys(r.hint for _, r in failed if r.hint))
-    candidates = tuple(dict.fromkeys(b for _, r in failed for b in r.candidates))
+    # A bug that matches only a wrong verdict-like item explains little when a wrong array is left unexplained.
+    substantial = [r for (_, r), tiny in zip(failed, small) if not tiny]
+    candidates = tuple(dict.fromkeys(b for r in (substantial or [r for _, r in failed]) for b in r.candidates))
     fallbacks = " ".join(dict.fromkeys(r.fallback for _, r in failed if r.fallback))
     return TestResult(case.label, False, message, " ".join(hints), candidates[0] if candidates else "",
                       candidates, fallbacks)
@@ -302,7 +306,7 @@ def _check_outputs(question: Question, case: Case, outcome: Outcome, expected: t
 BUG_SEPARATOR = "; "  # between the names of several bugs in TestResult.bug (names may hold commas)
 
 
-def _settle_bugs(question: Question, tests: list[TestResult]) -> list[TestResult]:
+def _settle_bugs(question: Question, tests: list[TestResult], guessable_cases: list[bool]) -> list[TestResult]:
     """Name a known bug only where the other tests confirm it; otherwise say less.
 
     A realistic mistake that is not in the table can give, on one input, the same
@@ -311,8 +315,7 @@ def _settle_bugs(question: Question, tests: list[TestResult]) -> list[TestResult
     failed tests, or on every failed test whose result could be compared; among
     several that match, the one matching most often is named.
     """
-    compared = [t for t in tests if not t.passed and (t.candidates or t.fallback or t.message.startswith(
-        ("values are off", "expected ", "contains ")))]
+    compared = [t for t in tests if not t.passed and t.compared]
     support: dict[str, int] = {}
     for test in compared:
         for name in test.candidates:
@@ -419,7 +422,7 @@ def guessable(case: Case, expected) -> bool:
 def _safely(check, question, case, outcome, expected) -> TestResult:
     """``check(...)``, or a failed test saying the grader could not compare (never an exception)."""
     try:
-        return check(question, case, outcome, expected)
+        return replace(check(question, case, outcome, expected), compared=outcome.kind in ("array", "scalar", "tuple"))
     except Exception as error:
         return TestResult(case.label, False, f"the grader could not compare this result ({type(error).__name__})")
 
@@ -428,8 +431,9 @@ def grade_outcomes(question: Question, cases: list[Case], outcomes: list[Outcome
     """Score a question: ``points * passed tests / all tests``, with a one-line summary."""
     expected = [question.reference(*[a.copy() for a in case.args]) for case in cases]
     expected = [tuple(np.asarray(e) for e in want) if question.outputs else np.asarray(want) for want in expected]
-    tests = _settle_bugs(question, [_safely(check_case, question, c, o, e) for c, o, e in zip(cases, outcomes, expected)])
     guesses = [guessable(c, e) for c, e in zip(cases, expected)]
+    tests = _settle_bugs(question, [_safely(check_case, question, c, o, e) for c, o, e in zip(cases, outcomes, expected)],
+                         guesses)
     if not any(t.passed and not g for t, g in zip(tests, guesses)):
         # Nothing that needs real work is right: answers a trivial function also gives earn nothing,
         # and neither do properties (zeros or a constant may have them).

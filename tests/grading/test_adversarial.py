@@ -13,7 +13,6 @@ import csv
 import io
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -24,12 +23,12 @@ import numpy as np
 import pytest
 
 from course_code.grading.cli import main
-from course_code.grading.grade import grade_batch, grade_notebook
+from course_code.grading.grade import grade_notebook
 from course_code.grading.isolation import choose_isolation
 from course_code.grading.runner import Limits, read_npz
 from course_code.grading.sets import get_set
 
-from .helpers import FAST, FULL_MARKS, REPO, SOURCE, grade_points, sha256, write_submission
+from .helpers import FAST, FULL_MARKS, REPO, SOURCE, grade_points, write_submission
 
 ISOLATION = choose_isolation()
 needs_sandbox = pytest.mark.skipif(not ISOLATION.real, reason=f"no real sandbox here ({ISOLATION.label})")
