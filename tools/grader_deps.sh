@@ -20,9 +20,11 @@ if ! command -v bwrap >/dev/null 2>&1; then
         exit 0
     fi
     if [ "$(id -u)" -ne 0 ]; then
-        echo "grader_deps.sh: bwrap is missing and this is not root. Install bubblewrap, then run this again:" >&2
-        echo "    sudo apt-get update && sudo apt-get install -y bubblewrap" >&2
-        exit 1
+        # Not fatal: the grader then uses a plain process (fine for checking one's own work), and the
+        # tests that need the sandbox skip, saying why. Grading a class needs the sandbox.
+        echo "grader_deps.sh: bwrap is missing and this is not root, so the grader has no sandbox here." >&2
+        echo "To grade a class, install bubblewrap:  sudo apt-get update && sudo apt-get install -y bubblewrap" >&2
+        exit 0
     fi
     if command -v apt-get >/dev/null 2>&1; then
         echo "grader_deps.sh: installing Debian's bubblewrap"
