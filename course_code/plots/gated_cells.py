@@ -328,7 +328,7 @@ def gru_cell_diagram() -> CellDiagram:
 def draw_cell(
     diagram: CellDiagram, ax: Axes | None = None, fontsize: float = 15
 ) -> Axes:
-    """Draw ``diagram``: layers as boxes, operations as circles, the state path coloured.
+    """Draw ``diagram``: layers as boxes, operations as circles, the state path bold.
 
     Args:
         diagram: from :func:`lstm_cell_diagram` or :func:`gru_cell_diagram`.
