@@ -31,8 +31,9 @@ def _one_thread() -> None:
     torch.set_num_threads(1)
 
 
-def run_jobs(function: Callable[..., Any], jobs: Iterable[Sequence[Any]],
-             processes: int = 2) -> list[Any]:
+def run_jobs(
+    function: Callable[..., Any], jobs: Iterable[Sequence[Any]], processes: int = 2
+) -> list[Any]:
     """``[function(*job) for job in jobs]``, computed on ``processes`` worker processes.
 
     Args:
@@ -52,7 +53,10 @@ def run_jobs(function: Callable[..., Any], jobs: Iterable[Sequence[Any]],
     if processes == 1 or len(jobs) <= 1:
         return [function(*job) for job in jobs]
     context = multiprocessing.get_context("spawn")  # no fork of a process running torch
-    with ProcessPoolExecutor(max_workers=min(processes, len(jobs)), mp_context=context,
-                             initializer=_one_thread) as pool:
+    with ProcessPoolExecutor(
+        max_workers=min(processes, len(jobs)),
+        mp_context=context,
+        initializer=_one_thread,
+    ) as pool:
         futures = [pool.submit(function, *job) for job in jobs]
         return [future.result() for future in futures]

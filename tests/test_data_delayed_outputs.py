@@ -1,11 +1,17 @@
-"""Delayed outputs for a left-to-right tagger, and the tagging task's ceiling at each delay."""
+"""Delayed outputs for a left-to-right tagger, and the tagging ceiling at each delay."""
+
+import itertools
 
 import numpy as np
 import pytest
 
 from course_code.data.delayed_outputs import delay_outputs
 from course_code.data.tagging import (
-    CUES, PAD_ID, VOCABULARY, causal_accuracy_ceiling, make_tagging_batch,
+    CUES,
+    PAD_ID,
+    VOCABULARY,
+    causal_accuracy_ceiling,
+    make_tagging_batch,
 )
 
 WAIT = len(VOCABULARY)
@@ -14,9 +20,15 @@ WAIT = len(VOCABULARY)
 def test_targets_move_d_steps_later_and_wait_tokens_follow_each_sentence():
     tokens = np.array([[5, 6, 7], [8, 9, 0]])
     tags = np.array([[1, 2, 3], [0, 3, -100]])
-    new_tokens, new_tags = delay_outputs(tokens, tags, np.array([3, 2]), delay=2, wait_id=WAIT)
-    np.testing.assert_array_equal(new_tokens, [[5, 6, 7, WAIT, WAIT], [8, 9, WAIT, WAIT, 0]])
-    np.testing.assert_array_equal(new_tags, [[-100, -100, 1, 2, 3], [-100, -100, 0, 3, -100]])
+    new_tokens, new_tags = delay_outputs(
+        tokens, tags, np.array([3, 2]), delay=2, wait_id=WAIT
+    )
+    np.testing.assert_array_equal(
+        new_tokens, [[5, 6, 7, WAIT, WAIT], [8, 9, WAIT, WAIT, 0]]
+    )
+    np.testing.assert_array_equal(
+        new_tags, [[-100, -100, 1, 2, 3], [-100, -100, 0, 3, -100]]
+    )
 
 
 def test_zero_delay_changes_nothing_on_a_real_batch():
@@ -48,7 +60,7 @@ def _oracle_delayed_score(tokens, tags, delay, rng):
     real = tokens != PAD_ID
     guess = np.zeros_like(tags)
     for n, t in zip(*np.nonzero(tags > 0)):
-        ahead = [int(i) for i in tokens[n, t + 1:t + 1 + delay]]
+        ahead = [int(i) for i in tokens[n, t + 1 : t + 1 + delay]]
         cue = next((cue_tag[i] for i in ahead if i in cue_tag), None)
         guess[n, t] = cue if cue is not None else rng.integers(1, 4)
     return ((guess == tags) & real).sum() / real.sum()
@@ -64,9 +76,9 @@ def test_delayed_ceiling_matches_the_best_delayed_guess_by_simulation(delay):
 
 
 def test_delayed_ceiling_rises_to_one_at_the_longest_span():
-    tokens, tags, lengths = make_tagging_batch(300, np.random.default_rng(4))
+    _, tags, lengths = make_tagging_batch(300, np.random.default_rng(4))
     ceilings = [causal_accuracy_ceiling(tags, lengths, delay=d) for d in range(5)]
-    assert all(a < b for a, b in zip(ceilings[:3], ceilings[1:4]))
+    assert all(a < b for a, b in itertools.pairwise(ceilings[:4]))
     assert ceilings[3] == ceilings[4] == 1.0  # a cue is at most 3 words after its name
     with pytest.raises(ValueError, match="delay must be a non-negative integer"):
         causal_accuracy_ceiling(tags, lengths, delay=-1)

@@ -1,4 +1,4 @@
-"""ResidualRNNStack: a plain stack equals StackedRNN; the residual one adds each layer's input."""
+"""ResidualRNNStack: plain it equals StackedRNN; residual it adds each input."""
 
 import pytest
 import torch
@@ -10,14 +10,23 @@ from course_code.nn.stacked import StackedRNN
 def _copy_into_stack(stack: ResidualRNNStack, reference: StackedRNN) -> None:
     state = reference.state_dict()
     for layer_index, layer in enumerate(stack.layers):
-        layer.load_state_dict({name.replace(f"_l{layer_index}", "_l0"): value
-                               for name, value in state.items() if f"_l{layer_index}" in name})
+        layer.load_state_dict(
+            {
+                name.replace(f"_l{layer_index}", "_l0"): value
+                for name, value in state.items()
+                if f"_l{layer_index}" in name
+            }
+        )
 
 
-@pytest.mark.parametrize("mode, bidirectional", [("rnn", True), ("gru", False), ("lstm", True)])
+@pytest.mark.parametrize(
+    "mode, bidirectional", [("rnn", True), ("gru", False), ("lstm", True)]
+)
 def test_plain_stack_equals_stacked_rnn(mode, bidirectional):
     torch.manual_seed(0)
-    reference = StackedRNN(mode, 3, 4, num_layers=3, bidirectional=bidirectional).double()
+    reference = StackedRNN(
+        mode, 3, 4, num_layers=3, bidirectional=bidirectional
+    ).double()
     stack = ResidualRNNStack(mode, 3, 4, 3, bidirectional, residual=False).double()
     _copy_into_stack(stack, reference)
     x, lengths = torch.randn(2, 5, 3, dtype=torch.float64), torch.tensor([5, 3])

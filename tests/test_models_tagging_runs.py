@@ -11,7 +11,9 @@ def test_splits_are_disjoint_draws_of_one_seed():
     splits = tagging_splits(3, sizes=(50, 20, 10))
     again = tagging_splits(3, sizes=(50, 20, 10))
     assert [len(splits[k][0]) for k in ("train", "validation", "test")] == [50, 20, 10]
-    assert all(np.array_equal(a, b) for k in splits for a, b in zip(splits[k], again[k]))
+    assert all(
+        np.array_equal(a, b) for k in splits for a, b in zip(splits[k], again[k])
+    )
     assert not np.array_equal(splits["train"][0][:10], splits["test"][0][:10])
 
 
@@ -20,11 +22,13 @@ def test_a_run_reports_its_curve_and_test_accuracies():
     result = train_tagger(TaggerSpec(hidden_size=8, epochs=3, batch_size=64), 0, splits)
     assert len(result["validation"]) == 3 and result["updates_per_epoch"] == 4
     assert 0 <= result["test_names"] <= result["test"] <= 1
-    assert result == train_tagger(TaggerSpec(hidden_size=8, epochs=3, batch_size=64), 0, splits)
+    assert result == train_tagger(
+        TaggerSpec(hidden_size=8, epochs=3, batch_size=64), 0, splits
+    )
 
 
 def test_a_causal_tagger_stays_near_its_ceiling_and_a_delayed_one_passes_it():
-    """Trained briefly, a delay-3 tagger beats the zero-delay ceiling; a causal one cannot."""
+    """Briefly trained, a delay-3 tagger passes the delay-0 ceiling; causal ones not."""
     splits = tagging_splits(0, sizes=(600, 200, 300))
     ceiling = causal_accuracy_ceiling(splits["test"][1], splits["test"][2])
     causal = train_tagger(TaggerSpec(epochs=4), 0, splits)

@@ -8,8 +8,15 @@ import pytest
 from course_code.nn.deep_rnn import DeepRNN
 from course_code.nn.pyramid import layer_steps
 from course_code.plots.architectures import (
-    DEPTH_KINDS, Diagram, bidirectional_diagram, depth_diagram, draw_bidirectional_layer,
-    draw_depth_kinds, draw_diagram, draw_pyramid, pyramid_diagram,
+    DEPTH_KINDS,
+    Diagram,
+    bidirectional_diagram,
+    depth_diagram,
+    draw_bidirectional_layer,
+    draw_depth_kinds,
+    draw_diagram,
+    draw_pyramid,
+    pyramid_diagram,
 )
 
 
@@ -31,9 +38,12 @@ def test_depth_diagram_paths_cross_as_many_nonlinearities_as_deep_rnn(kind):
 def test_stacked_diagram_has_one_recurrence_per_layer():
     diagram = depth_diagram("stacked", depth=3)
     assert [diagram.shortest_path(f"h{k}_prev", f"h{k}") for k in (1, 2, 3)] == [
-        [f"h{k}_prev", f"h{k}"] for k in (1, 2, 3)]
+        [f"h{k}_prev", f"h{k}"] for k in (1, 2, 3)
+    ]
     assert diagram.shortest_path("x", "l") == ["x", "h1", "h2", "h3", "l"]
-    assert "h1_prev" not in diagram.ancestors("h2_prev")  # the layers' pasts are separate
+    assert "h1_prev" not in diagram.ancestors(
+        "h2_prev"
+    )  # the layers' pasts are separate
 
 
 def test_bidirectional_diagram_reads_the_whole_sequence_at_every_output():
@@ -46,21 +56,27 @@ def test_bidirectional_diagram_reads_the_whole_sequence_at_every_output():
         assert diagram.ancestors(f"f{t}") & inputs == {f"x{s}" for s in range(1, t + 1)}
         assert diagram.ancestors(f"b{t}") & inputs == {f"x{s}" for s in range(t, T + 1)}
     labels = {node.label for node in diagram.nodes.values()}
-    assert r"$\overrightarrow{h}_{1}$" in labels and r"$\overleftarrow{h}_{5}$" in labels
+    assert (
+        r"$\overrightarrow{h}_{1}$" in labels and r"$\overleftarrow{h}_{5}$" in labels
+    )
 
 
 @pytest.mark.parametrize("T, L", [(8, 3), (7, 3), (5, 2), (8, 1)])
 def test_pyramid_diagram_runs_the_steps_that_layer_steps_counts(T, L):
     diagram = pyramid_diagram(T, L)
-    per_layer = [sum(name.startswith(f"l{layer}_") for name in diagram.nodes)
-                 for layer in range(1, L + 1)]
+    per_layer = [
+        sum(name.startswith(f"l{layer}_") for name in diagram.nodes)
+        for layer in range(1, L + 1)
+    ]
     assert per_layer == layer_steps(T, L, pyramid=True)
     top = [f"l{L}_{k}" for k in range(1, per_layer[-1] + 1)]
     block = 2 ** (L - 1)  # each top step summarises this many inputs, read from below
     for k, name in enumerate(top):
         below = {n for n in diagram.ancestors(name) if n.startswith("x")}
         within_layers = {n for n in diagram.ancestors(name) if n.startswith("l")}
-        assert {f"x{i}" for i in range(k * block + 1, min((k + 1) * block, T) + 1)} <= below
+        assert {
+            f"x{i}" for i in range(k * block + 1, min((k + 1) * block, T) + 1)
+        } <= below
         assert len(within_layers) > 0 or L == 1
     assert sum(e.both_ways for e in diagram.edges) == sum(n - 1 for n in per_layer)
 
@@ -80,9 +96,15 @@ def test_draw_diagram_draws_every_node_and_edge_with_its_label():
 def test_figures_fit_a_phone_column():
     fig = draw_depth_kinds()
     assert [ax.get_title() for ax in fig.axes] == [
-        "deep input-to-hidden", "deep hidden-to-hidden", "deep hidden-to-output", "stacked layers"]
+        "deep input-to-hidden",
+        "deep hidden-to-hidden",
+        "deep hidden-to-output",
+        "stacked layers",
+    ]
     for figure in (fig, draw_bidirectional_layer().figure, draw_pyramid().figure):
-        assert figure.get_size_inches()[0] <= 3.9  # 390 px at 100 dpi: shown at full size
+        assert (
+            figure.get_size_inches()[0] <= 3.9
+        )  # 390 px at 100 dpi: shown at full size
         assert all(t.get_fontsize() >= 10 for ax in figure.axes for t in ax.texts)
     plt.close("all")
 

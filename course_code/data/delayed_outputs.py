@@ -26,9 +26,15 @@ from course_code.shapes import check_numpy_array, check_shape
 __all__ = ["delay_outputs"]
 
 
-def delay_outputs(tokens: np.ndarray, targets: np.ndarray, lengths: np.ndarray, delay: int,
-                  wait_id: int, padding_id: int = 0,
-                  ignore_index: int = -100) -> tuple[np.ndarray, np.ndarray]:
+def delay_outputs(
+    tokens: np.ndarray,
+    targets: np.ndarray,
+    lengths: np.ndarray,
+    delay: int,
+    wait_id: int,
+    padding_id: int = 0,
+    ignore_index: int = -100,
+) -> tuple[np.ndarray, np.ndarray]:
     """Shift every target ``delay`` steps later and append ``delay`` wait tokens.
 
     Args:
@@ -61,13 +67,15 @@ def delay_outputs(tokens: np.ndarray, targets: np.ndarray, lengths: np.ndarray, 
     if isinstance(delay, bool) or not isinstance(delay, Integral) or delay < 0:
         raise ValueError(f"delay must be a non-negative integer, got {delay!r}")
     if wait_id == padding_id:
-        raise ValueError(f"wait_id must differ from padding_id={padding_id}, got {wait_id!r}")
+        raise ValueError(
+            f"wait_id must differ from padding_id={padding_id}, got {wait_id!r}"
+        )
     N, T = tokens.shape
     delay = int(delay)
     new_tokens = np.full((N, T + delay), padding_id, dtype=tokens.dtype)
     new_targets = np.full((N, T + delay), ignore_index, dtype=targets.dtype)
     for n, length in enumerate(lengths):
         new_tokens[n, :length] = tokens[n, :length]
-        new_tokens[n, length:length + delay] = wait_id
-        new_targets[n, delay:length + delay] = targets[n, :length]
+        new_tokens[n, length : length + delay] = wait_id
+        new_targets[n, delay : length + delay] = targets[n, :length]
     return new_tokens, new_targets

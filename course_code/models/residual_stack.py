@@ -44,19 +44,32 @@ class ResidualRNNStack(nn.Module):
         ``lengths`` is given.
     """
 
-    def __init__(self, mode: str, input_size: int, hidden_size: int, num_layers: int,
-                 bidirectional: bool = False, residual: bool = True) -> None:
+    def __init__(
+        self,
+        mode: str,
+        input_size: int,
+        hidden_size: int,
+        num_layers: int,
+        bidirectional: bool = False,
+        residual: bool = True,
+    ) -> None:
         super().__init__()
         num_layers = check_positive_int("num_layers", num_layers)
         width = hidden_size * (2 if bidirectional else 1)
         self.layers = nn.ModuleList(
-            StackedRNN(mode, input_size if layer == 0 else width, hidden_size,
-                       bidirectional=bidirectional)
+            StackedRNN(
+                mode,
+                input_size if layer == 0 else width,
+                hidden_size,
+                bidirectional=bidirectional,
+            )
             for layer in range(num_layers)
         )
         self.residual = bool(residual)
 
-    def forward(self, x: torch.Tensor, lengths: torch.Tensor | None = None) -> torch.Tensor:
+    def forward(
+        self, x: torch.Tensor, lengths: torch.Tensor | None = None
+    ) -> torch.Tensor:
         for index, layer in enumerate(self.layers):
             y, _ = layer(x, lengths=lengths)  # (N, T, dirs * H)
             x = x + y if self.residual and index > 0 else y

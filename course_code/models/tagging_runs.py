@@ -65,8 +65,10 @@ class TaggerSpec:
 
     def __post_init__(self) -> None:
         if self.delay and self.bidirectional:
-            raise ValueError("a delayed output is a baseline for left-to-right taggers; "
-                             "got delay > 0 with bidirectional=True")
+            raise ValueError(
+                "a delayed output is a baseline for left-to-right taggers; "
+                "got delay > 0 with bidirectional=True"
+            )
 
 
 class StackTagger(nn.Module):
@@ -81,9 +83,17 @@ class StackTagger(nn.Module):
         super().__init__()
         width = spec.hidden_size * (2 if spec.bidirectional else 1)
         with seeded_init(seed):
-            self.embedding = nn.Embedding(len(VOCABULARY) + 1, spec.embedding_dim)  # + wait
-            self.stack = ResidualRNNStack(spec.mode, spec.embedding_dim, spec.hidden_size,
-                                          spec.num_layers, spec.bidirectional, spec.residual)
+            self.embedding = nn.Embedding(
+                len(VOCABULARY) + 1, spec.embedding_dim
+            )  # + wait
+            self.stack = ResidualRNNStack(
+                spec.mode,
+                spec.embedding_dim,
+                spec.hidden_size,
+                spec.num_layers,
+                spec.bidirectional,
+                spec.residual,
+            )
             self.readout = nn.Linear(width, len(TAGS))
 
     def forward(self, tokens: torch.Tensor) -> torch.Tensor:
@@ -100,8 +110,10 @@ def tagging_splits(seed: int, sizes: tuple[int, int, int] = (2000, 500, 500)) ->
         :func:`~course_code.data.tagging.make_tagging_batch`.
     """
     rng = np.random.default_rng(seed)
-    return {name: make_tagging_batch(size, rng)
-            for name, size in zip(("train", "validation", "test"), sizes)}
+    return {
+        name: make_tagging_batch(size, rng)
+        for name, size in zip(("train", "validation", "test"), sizes)
+    }
 
 
 def _tensors(split: tuple, delay: int) -> tuple[torch.Tensor, torch.Tensor]:
@@ -134,9 +146,16 @@ def train_tagger(spec: TaggerSpec, seed: int, splits: dict) -> dict:
         with torch.no_grad():
             return {"accuracy": masked_accuracy(trained(x_val), y_val)}
 
-    history = fit(model, masked_sequence_cross_entropy, batches,
-                  torch.optim.Adam(model.parameters(), lr=spec.lr), epochs=spec.epochs,
-                  clip_grad_norm=spec.clip_grad_norm, eval_fn=validation, progress=False)
+    history = fit(
+        model,
+        masked_sequence_cross_entropy,
+        batches,
+        torch.optim.Adam(model.parameters(), lr=spec.lr),
+        epochs=spec.epochs,
+        clip_grad_norm=spec.clip_grad_norm,
+        eval_fn=validation,
+        progress=False,
+    )
     with torch.no_grad():
         logits = model(x_test)
     return {

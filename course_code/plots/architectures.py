@@ -19,6 +19,7 @@ bidirectional RNNs:
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field
 
@@ -76,40 +77,57 @@ class Edge:
 
 @dataclass
 class Diagram:
-    """Nodes, edges between them, and free text (``notes``: position, text, alignment)."""
+    """Nodes, edges between them, and free text (``notes``: position, text, align)."""
 
     nodes: dict[str, Node] = field(default_factory=dict)
     edges: list[Edge] = field(default_factory=list)
     notes: list[tuple[tuple[float, float], str, str]] = field(default_factory=list)
 
-    def add_node(self, name: str, xy: tuple[float, float], label: str, kind: str = "hidden",
-                 size: tuple[float, float] = (BOX_WIDTH, BOX_HEIGHT)) -> None:
+    def add_node(
+        self,
+        name: str,
+        xy: tuple[float, float],
+        label: str,
+        kind: str = "hidden",
+        size: tuple[float, float] = (BOX_WIDTH, BOX_HEIGHT),
+    ) -> None:
         """Add a box; ``kind`` is a key of :data:`KIND_COLOURS`."""
         if name in self.nodes:
             raise ValueError(f"the diagram already has a node {name!r}")
         if kind not in KIND_COLOURS:
-            raise ValueError(f"kind must be one of {sorted(KIND_COLOURS)}, got {kind!r}")
-        self.nodes[name] = Node(name, (float(xy[0]), float(xy[1])), label, kind,
-                                (float(size[0]), float(size[1])))
+            raise ValueError(
+                f"kind must be one of {sorted(KIND_COLOURS)}, got {kind!r}"
+            )
+        self.nodes[name] = Node(
+            name,
+            (float(xy[0]), float(xy[1])),
+            label,
+            kind,
+            (float(size[0]), float(size[1])),
+        )
 
-    def add_edge(self, start: str, end: str, label: str = "", both_ways: bool = False) -> None:
+    def add_edge(
+        self, start: str, end: str, label: str = "", both_ways: bool = False
+    ) -> None:
         """Add an arrow between two nodes already in the diagram."""
         for name in (start, end):
             if name not in self.nodes:
                 raise ValueError(f"no node {name!r} in the diagram")
         self.edges.append(Edge(start, end, label, both_ways))
 
-    def add_note(self, xy: tuple[float, float], text: str, align: str = "center") -> None:
+    def add_note(
+        self, xy: tuple[float, float], text: str, align: str = "center"
+    ) -> None:
         """Add free text at ``xy``; ``align`` is matplotlib's ``ha``."""
         self.notes.append(((float(xy[0]), float(xy[1])), text, align))
 
     def successors(self, name: str) -> list[str]:
-        """The nodes one arrow away from ``name`` (a two-headed arrow goes both ways)."""
+        """The nodes one arrow away from ``name`` (two-headed arrows go both ways)."""
         out = [e.end for e in self.edges if e.start == name]
         return out + [e.start for e in self.edges if e.both_ways and e.end == name]
 
     def ancestors(self, name: str) -> set[str]:
-        """Every node from which a path of arrows leads to ``name`` (``name`` excluded)."""
+        """Every node from which a path of arrows leads to ``name`` (not ``name``)."""
         found, frontier = set(), [name]
         while frontier:
             current = frontier.pop()
@@ -121,7 +139,7 @@ class Diagram:
         return found
 
     def shortest_path(self, start: str, end: str) -> list[str]:
-        """The nodes of a shortest path of arrows from ``start`` to ``end``, both included.
+        """A shortest path of arrows from ``start`` to ``end``, both ends included.
 
         Raises:
             ValueError: if no path leads from ``start`` to ``end``.
@@ -158,14 +176,20 @@ def _border_point(node: Node, towards: tuple[float, float], gap: float = 0.03):
     """Where the line from ``node``'s centre towards a point leaves its box."""
     (x, y), (width, height) = node.xy, node.size
     dx, dy = towards[0] - x, towards[1] - y
-    scales = [(width / 2 + gap) / abs(dx) if dx else math.inf,
-              (height / 2 + gap) / abs(dy) if dy else math.inf]
+    scales = [
+        (width / 2 + gap) / abs(dx) if dx else math.inf,
+        (height / 2 + gap) / abs(dy) if dy else math.inf,
+    ]
     scale = min(scales)
     return x + scale * dx, y + scale * dy
 
 
-def draw_diagram(diagram: Diagram, ax: Axes | None = None, fontsize: float = 11,
-                 inches_per_unit: float = 0.5) -> Axes:
+def draw_diagram(
+    diagram: Diagram,
+    ax: Axes | None = None,
+    fontsize: float = 11,
+    inches_per_unit: float = 0.5,
+) -> Axes:
     """Draw every node as a box, every edge as an arrow, and the notes.
 
     Each box gets ``gid`` = its node's name and each arrow ``gid`` = ``"start->end"``,
@@ -198,29 +222,54 @@ def draw_diagram(diagram: Diagram, ax: Axes | None = None, fontsize: float = 11,
     xlim = (min(lefts) - 0.1, max(rights) + 0.1)
     ylim = (min(bottoms) - 0.1, max(tops) + 0.1)
     if ax is None:
-        size = ((xlim[1] - xlim[0]) * inches_per_unit, (ylim[1] - ylim[0]) * inches_per_unit)
+        size = (
+            (xlim[1] - xlim[0]) * inches_per_unit,
+            (ylim[1] - ylim[0]) * inches_per_unit,
+        )
         fig, ax = plt.subplots(figsize=size)
         fig.subplots_adjust(left=0, right=1, bottom=0, top=1)
     for node in diagram.nodes.values():
         (x, y), (width, height) = node.xy, node.size
-        ax.add_patch(FancyBboxPatch(
-            (x - width / 2, y - height / 2), width, height, boxstyle="round,pad=0.02",
-            facecolor=KIND_COLOURS[node.kind], edgecolor="black", linewidth=1.1, gid=node.name,
-        ))
+        ax.add_patch(
+            FancyBboxPatch(
+                (x - width / 2, y - height / 2),
+                width,
+                height,
+                boxstyle="round,pad=0.02",
+                facecolor=KIND_COLOURS[node.kind],
+                edgecolor="black",
+                linewidth=1.1,
+                gid=node.name,
+            )
+        )
         if node.label:
             ax.text(x, y, node.label, ha="center", va="center", fontsize=fontsize)
     for edge in diagram.edges:
         start, end = diagram.nodes[edge.start], diagram.nodes[edge.end]
         tail, head = _border_point(start, end.xy), _border_point(end, start.xy)
-        ax.add_patch(FancyArrowPatch(
-            tail, head, arrowstyle="<|-|>" if edge.both_ways else "-|>",
-            mutation_scale=8 if edge.both_ways else 11,
-            linewidth=1.1, color="black", shrinkA=0, shrinkB=0, gid=f"{edge.start}->{edge.end}",
-        ))
+        ax.add_patch(
+            FancyArrowPatch(
+                tail,
+                head,
+                arrowstyle="<|-|>" if edge.both_ways else "-|>",
+                mutation_scale=8 if edge.both_ways else 11,
+                linewidth=1.1,
+                color="black",
+                shrinkA=0,
+                shrinkB=0,
+                gid=f"{edge.start}->{edge.end}",
+            )
+        )
         if edge.label:
             middle = ((tail[0] + head[0]) / 2 + 0.12, (tail[1] + head[1]) / 2)
-            ax.text(*middle, edge.label, ha="left", va="center", fontsize=note_size,
-                    color="#333333")
+            ax.text(
+                *middle,
+                edge.label,
+                ha="left",
+                va="center",
+                fontsize=note_size,
+                color="#333333",
+            )
     for (x, y), text, align in diagram.notes:
         ax.text(x, y, text, ha=align, va="center", fontsize=note_size, color="#333333")
     ax.set_xlim(*xlim)
@@ -304,14 +353,21 @@ def bidirectional_diagram(num_steps: int = 4) -> Diagram:
     """
     num_steps = check_positive_int("num_steps", num_steps)
     if num_steps > 6:
-        raise ValueError(f"num_steps must be at most 6 to stay legible, got {num_steps}")
+        raise ValueError(
+            f"num_steps must be at most 6 to stay legible, got {num_steps}"
+        )
     d = _SizedDiagram(size=(0.86, 0.62))
     spacing, shift, rise = 2.4, 0.58, 1.35
     for t in range(1, num_steps + 1):
         x = (t - 1) * spacing
         d.add_node(f"x{t}", (x, 0.0), f"$x_{{{t}}}$", "input")
         d.add_node(f"f{t}", (x - shift, rise), rf"$\overrightarrow{{h}}_{{{t}}}$")
-        d.add_node(f"b{t}", (x + shift, 2 * rise), rf"$\overleftarrow{{h}}_{{{t}}}$", "backward")
+        d.add_node(
+            f"b{t}",
+            (x + shift, 2 * rise),
+            rf"$\overleftarrow{{h}}_{{{t}}}$",
+            "backward",
+        )
         d.add_node(f"y{t}", (x, 3 * rise), f"$y_{{{t}}}$", "output")
         d.add_edge(f"x{t}", f"f{t}")
         d.add_edge(f"x{t}", f"b{t}")
@@ -339,7 +395,9 @@ def pyramid_diagram(num_steps: int = 8, num_layers: int = 3) -> Diagram:
     num_steps = check_positive_int("num_steps", num_steps)
     num_layers = check_positive_int("num_layers", num_layers)
     if num_steps > 8:
-        raise ValueError(f"num_steps must be at most 8 to stay legible, got {num_steps}")
+        raise ValueError(
+            f"num_steps must be at most 8 to stay legible, got {num_steps}"
+        )
     d = Diagram()
     size, rise, spacing = (0.72, 0.56), 1.1, 1.45
     positions = [spacing * i for i in range(num_steps)]
@@ -348,9 +406,11 @@ def pyramid_diagram(num_steps: int = 8, num_layers: int = 3) -> Diagram:
     below = [f"x{i}" for i in range(1, num_steps + 1)]
     for layer in range(1, num_layers + 1):
         if layer > 1:  # merge pairs; an odd count gets a zero step appended
-            groups = [below[i:i + 2] for i in range(0, len(below), 2)]
-            positions = [sum(positions[i:i + 2]) / len(positions[i:i + 2])
-                         for i in range(0, len(positions), 2)]
+            groups = [below[i : i + 2] for i in range(0, len(below), 2)]
+            positions = [
+                sum(positions[i : i + 2]) / len(positions[i : i + 2])
+                for i in range(0, len(positions), 2)
+            ]
         else:
             groups = [[name] for name in below]
         names = []
@@ -360,19 +420,29 @@ def pyramid_diagram(num_steps: int = 8, num_layers: int = 3) -> Diagram:
             for source in group:
                 d.add_edge(source, name)
             names.append(name)
-        for a, b in zip(names, names[1:]):
+        for a, b in itertools.pairwise(names):
             d.add_edge(a, b, both_ways=True)
         steps = len(names)
-        d.add_note((positions[-1] + 0.5 if layer == 1 else spacing * (num_steps - 1) + 0.5,
-                    layer * rise), f"{steps} step{'s' if steps > 1 else ''}", "left")
+        d.add_note(
+            (
+                positions[-1] + 0.5 if layer == 1 else spacing * (num_steps - 1) + 0.5,
+                layer * rise,
+            ),
+            f"{steps} step{'s' if steps > 1 else ''}",
+            "left",
+        )
         below = names
     return d
 
 
 def draw_depth_kinds(depth: int = 2) -> Figure:
-    """The three places a recurrent step can be made deep, and a stack, in a 2 x 2 grid."""
-    titles = {"input": "deep input-to-hidden", "transition": "deep hidden-to-hidden",
-              "output": "deep hidden-to-output", "stacked": "stacked layers"}
+    """The three places a recurrent step can be made deep, and a stack: a 2 x 2 grid."""
+    titles = {
+        "input": "deep input-to-hidden",
+        "transition": "deep hidden-to-hidden",
+        "output": "deep hidden-to-output",
+        "stacked": "stacked layers",
+    }
     diagrams = {kind: depth_diagram(kind, depth) for kind in DEPTH_KINDS}
     tallest = max(max(n.xy[1] for n in d.nodes.values()) for d in diagrams.values())
     unit = 0.62  # inches per unit of the diagrams' coordinates
@@ -388,10 +458,13 @@ def draw_depth_kinds(depth: int = 2) -> Figure:
 
 def draw_bidirectional_layer(num_steps: int = 4) -> Axes:
     """Draw :func:`bidirectional_diagram` at most 3.9 inches wide, legible at 390 px."""
-    return draw_diagram(bidirectional_diagram(num_steps), fontsize=10, inches_per_unit=0.335)
+    return draw_diagram(
+        bidirectional_diagram(num_steps), fontsize=10, inches_per_unit=0.335
+    )
 
 
 def draw_pyramid(num_steps: int = 8, num_layers: int = 3) -> Axes:
     """Draw :func:`pyramid_diagram` at most 3.9 inches wide, legible at 390 px."""
-    return draw_diagram(pyramid_diagram(num_steps, num_layers), fontsize=10,
-                        inches_per_unit=0.29)
+    return draw_diagram(
+        pyramid_diagram(num_steps, num_layers), fontsize=10, inches_per_unit=0.29
+    )
