@@ -12,6 +12,7 @@ particular to it (its mutants, its cases, its demo).
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 
@@ -27,6 +28,7 @@ from .helpers import cell_text, code_sources, executed_source, same_output, set_
 
 LIMITS = Limits(timeout_seconds=10.0)
 SET_NAMES = sorted(SETS)
+TORCH_AVAILABLE = importlib.util.find_spec("torch") is not None
 
 
 def test_every_registered_set_has_its_notebooks_and_every_notebook_its_set():
@@ -106,6 +108,9 @@ def test_each_answer_cell_is_followed_by_its_check_cell(name):
 
 @pytest.mark.parametrize("name", SET_NAMES)
 def test_executed_solution_notebook_passes_every_check_cell(name):
+    uses_models = any("course_code.models" in s for s in code_sources(set_notebooks(name)[0]))
+    if uses_models and not TORCH_AVAILABLE:  # a demo cell runs a torch model (make test-pythons)
+        pytest.skip("this set's notebook runs a course_code.models model, which needs torch")
     notebook = executed_source(name)
     checks = [c for c in notebook.cells if c.cell_type == "code" and c.source.startswith("check(")]
     assert len(checks) == len(SETS[name].questions)
