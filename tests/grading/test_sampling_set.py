@@ -148,6 +148,7 @@ def test_the_generation_cases_exercise_more_than_one_step_and_sequence():
 
 
 def test_the_solution_notebooks_demo_generates_text_at_three_temperatures():
+    pytest.importorskip("torch", reason="the demo runs the shipped torch model (make test-pythons has no torch)")
     demo = cell_text(executed_source("sampling").cells[-3])  # before grade's markdown and code cells
     assert demo.count("--- temperature") == 3
     assert all(len(block.split("\n", 1)[1].strip()) >= 150 for block in demo.split("--- temperature")[1:])
