@@ -64,7 +64,7 @@ def test_irnn_starts_as_an_identity_relu_rnn():
     assert (
         float((core.bias_ih_l0.abs().sum() + core.bias_hh_l0.abs().sum()).detach()) == 0
     )
-    assert 0.03 < float(core.weight_ih_l0.std()) < 0.3
+    assert 0.03 < float(core.weight_ih_l0.detach().std()) < 0.3
     with pytest.raises(ValueError, match="model must be one of"):
         adding_model("transformer")
 
