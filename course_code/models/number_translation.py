@@ -205,8 +205,8 @@ def run_plan(kind: str, split: str, seed: int, plan, detail_epochs=()) -> dict:
     """Train one model by a plan of ``(epochs, learning_rate)`` chunks, scoring after each.
 
     Args:
-        kind: a name in :data:`MODELS`.
-        split: a name in :data:`SPLITS` (data seed 0).
+        kind: a name in ``MODELS``.
+        split: a name in ``SPLITS`` (data seed 0).
         seed: the model's seed.
         plan: ``[(epochs, learning_rate), ...]``, run in order as one training run.
         detail_epochs: after these epoch counts, also record test exact match by digit
