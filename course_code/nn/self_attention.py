@@ -88,15 +88,12 @@ class SelfAttention(nn.Module):
         embed_dim: ``E``, the size of every position's vector.
         num_heads: ``h``, a divisor of ``E``.
 
-    Inputs: ``x, mask, causal``
-        x: ``(N, T, E)``.
-        mask: booleans ``(N, T)``, ``True`` on real positions (padded keys get weight
-            0), or ``None``.
-        causal: if true, position ``t`` reads only positions ``s <= t``.
+    Inputs: ``x (N, T, E)``; ``mask``, booleans ``(N, T)`` that are ``True`` on real
+    positions (padded keys get weight 0), or ``None``; ``causal``: if true, position ``t``
+    reads only positions ``s <= t``.
 
-    Outputs: ``y, weights``
-        y: ``(N, T, E)``.
-        weights: ``(N, h, T, T)``, each row a distribution over the keys.
+    Outputs: ``y (N, T, E)`` and ``weights (N, h, T, T)``, each row of the weights a
+    distribution over the keys.
     """
 
     def __init__(self, embed_dim: int, num_heads: int = 1) -> None:
