@@ -109,3 +109,10 @@ def test_held_out_sets_are_stratified_and_keep_short_numbers_back():
         split_by_digit_count(10, (-1,), np.random.default_rng(0))
     with pytest.raises(ValueError, match="max_held_out_share"):
         split_by_digit_count(10, (1,), np.random.default_rng(0), max_held_out_share=1.0)
+
+
+def test_rng_must_be_a_generator():
+    with pytest.raises(TypeError, match="rng must be a numpy Generator"):
+        sample_numbers(3, 0)
+    with pytest.raises(TypeError, match="rng must be a numpy Generator"):
+        split_numbers(3, 2, np.random.RandomState(0))

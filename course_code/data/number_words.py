@@ -125,8 +125,12 @@ def sample_numbers(count: int, rng: np.random.Generator, max_digits: int = MAX_D
         ``int64`` numbers ``(count,)``, in the order drawn.
 
     Raises:
+        TypeError: if ``rng`` is not a ``numpy.random.Generator``.
         ValueError: if ``count`` is negative or larger than what is available.
     """
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy Generator (np.random.default_rng(seed)), "
+                        f"got {type(rng).__name__}")
     max_digits = _check_digits(max_digits)
     min_digits = _check_digits(min_digits, "min_digits")
     if min_digits > max_digits:
