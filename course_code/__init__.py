@@ -12,7 +12,7 @@ do not import each other). ``tests/test_layers.py`` fails when an import breaks 
 floor  modules                                     what lives there
 =====  ==========================================  ===============================================
 0      ``shapes``, ``masking``, ``reproducibility``  the shape letters and every input check,
-       ``checks``, ``sweeps``, ``seed_runs``,       length masks, seeding, gradient checks and
+       ``checks``, ``sweeps``,                      length masks, seeding, gradient checks and
        ``seed_summary``                             torch parity, running seeds in parallel
 1      ``scratch``, ``nn``, ``data``                NumPy implementations from the equations;
                                                     ``torch.nn`` modules from the same equations;

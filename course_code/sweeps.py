@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
+from course_code.shapes import check_positive_int
+
 __all__ = ["run_jobs"]
 
 
@@ -45,14 +47,13 @@ def run_jobs(
     Raises:
         ValueError: if ``processes`` is not a positive integer.
     """
-    if not isinstance(processes, int) or processes < 1:
-        raise ValueError(f"processes must be a positive integer, got {processes!r}")
+    processes = check_positive_int("processes", processes)
     jobs = [tuple(job) for job in jobs]
-    if processes == 1:
+    if processes == 1 or len(jobs) <= 1:
         return [function(*job) for job in jobs]
-    context = multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("spawn")  # no fork of a process running torch
     with ProcessPoolExecutor(
-        processes, mp_context=context, initializer=_single_threaded
+        min(processes, len(jobs)), mp_context=context, initializer=_single_threaded
     ) as pool:
         futures = [pool.submit(function, *job) for job in jobs]
         return [future.result() for future in futures]

@@ -4,7 +4,7 @@ The chapter on deep and bidirectional RNNs compares taggers over several
 seeds: left-to-right, bidirectional, left-to-right with a delayed output, and
 stacks of different depths with and without residual connections. Every run
 is one call of :func:`train_tagger` with a :class:`TaggerSpec`, a seed and the
-data, so the runs can go to a process pool (:func:`course_code.seed_runs.run_jobs`)
+data, so the runs can go to a process pool (:func:`course_code.sweeps.run_jobs`)
 and give the same numbers in any order. The seed sets the initial weights and
 the order of the batches; the data are the same for every seed.
 

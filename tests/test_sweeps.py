@@ -3,7 +3,7 @@
 import pytest
 
 from course_code.models.tagging_runs import TaggerSpec, tagging_splits, train_tagger
-from course_code.seed_runs import run_jobs
+from course_code.sweeps import run_jobs
 
 
 def test_results_come_back_in_job_order():
