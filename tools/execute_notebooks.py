@@ -25,14 +25,14 @@ from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 CELL_TIMEOUT_SECONDS = 120
 
 
-def execute(path: Path) -> tuple[float, bool]:
+def execute(path: Path, cell_timeout: float = CELL_TIMEOUT_SECONDS) -> tuple[float, bool]:
     """Run one notebook in place; return the seconds it took and whether the file changed."""
     before = path.read_text(encoding="utf-8")
     notebook = nbformat.reads(before, as_version=4)
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     client = NotebookClient(
         notebook,
-        timeout=CELL_TIMEOUT_SECONDS,
+        timeout=cell_timeout,
         kernel_name="python3",
         record_timing=False,  # no per-cell timestamps: they would change the file on every run
         resources={"metadata": {"path": str(path.parent)}},
@@ -54,9 +54,13 @@ def execute(path: Path) -> tuple[float, bool]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="+", type=Path)
+    parser.add_argument(
+        "--cell-timeout", type=float, default=CELL_TIMEOUT_SECONDS,
+        help=f"seconds one cell may run (default {CELL_TIMEOUT_SECONDS}; raise it on a busy machine)",
+    )
     args = parser.parse_args(argv)
     for path in args.notebooks:
-        elapsed, changed = execute(path)
+        elapsed, changed = execute(path, args.cell_timeout)
         outcome = "rewritten" if changed else "unchanged"
         print(f"{path}: executed in {elapsed:.1f} s, {outcome}", flush=True)
     return 0

@@ -66,8 +66,9 @@ def merge_directions(forward: torch.Tensor, backward: torch.Tensor, mode: str = 
 
     ``"concat"`` gives ``(N, T, 2H)``, ``[h→_t ; h←_t]`` (PyTorch's choice, which
     keeps all the information and lets the next layer weigh the halves);
-    ``"sum"`` and ``"mean"`` give ``(N, T, H)`` and force the two directions
-    to share one coordinate system.
+    ``"sum"`` and ``"mean"`` give ``(N, T, H)``: a linear layer ``W`` after the
+    sum is ``[W W]`` after the concatenation, so they tie the next layer's weights
+    for the two halves (the cost is capacity: ``H`` features instead of ``2H``).
     """
     if mode not in MERGE_MODES:
         raise ValueError(f"mode must be one of {MERGE_MODES}, got {mode!r}")
