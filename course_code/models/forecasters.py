@@ -150,9 +150,9 @@ def progression_rnn_params(dtype=np.float64) -> RNNParams:
         W_xh = [[1], [0]],  W_hh = [[0, 0], [1, 0]],  b_h = 0
         h_t = relu(W_xh x_t + W_hh h_{t-1}) = (x_t, x_{t-1})   when every x >= 0
         W_hy = [[2, -1]],   b_y = 0
-        o_t = 2 x_t - x_{t-1}
+        l_t = 2 x_t - x_{t-1}
 
-    so ``o_T`` is the next value of any arithmetic progression of non-negative
+    so ``l_T`` is the next value of any arithmetic progression of non-negative
     numbers, whatever ``T >= 2``. (With ``h_0 = 0`` the first output is
     ``2 x_1``: at step 1 there is no previous value yet.)
 

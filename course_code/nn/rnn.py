@@ -29,6 +29,8 @@ def rnn_cell(
 ) -> torch.Tensor:
     """One step: ``h = tanh(x W_ih^T + b_ih + h_prev W_hh^T + b_hh)``.
 
+    PyTorch's names: ``W_ih`` is the course's ``W_xh``, and ``b_ih + b_hh`` is its ``b_h``.
+
     Args:
         x: ``(N, D)``. h_prev: ``(N, H)``. weight_ih: ``(H, D)``. weight_hh: ``(H, H)``.
         bias_ih, bias_hh: ``(H,)`` each, or ``None`` for a layer without biases.
