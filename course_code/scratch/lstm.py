@@ -274,12 +274,12 @@ def lstm_forward(
     W_h_T = np.ascontiguousarray(W_h.T)  # (H, 4H)
     for t in range(T):
         a = gates[t] + h[t] @ W_h_T  # (N, 4H): the input term plus the recurrent term
-        a_i, a_f, a_g, a_o = _split(a)
-        i, f, g, o = sigmoid(a_i), sigmoid(a_f), tanh(a_g), sigmoid(a_o)
+        gates[t] = sigmoid(a)  # σ for the gates i, f, o ...
+        gates[t, :, 2 * H : 3 * H] = tanh(a[:, 2 * H : 3 * H])  # ... and tanh for the candidate g
+        i, f, g, o = _split(gates[t])
         c[t + 1] = f * c[t] + i * g  # c_t = f ⊙ c_{t-1} + i ⊙ g
         tanh_c[t] = tanh(c[t + 1])
         h[t + 1] = o * tanh_c[t]  # h_t = o ⊙ tanh(c_t)
-        gates[t] = np.concatenate([i, f, g, o], axis=1)  # the pre-activations give way to the gates
     cache = LSTMCache(x_rows, h, c, gates, tanh_c, W_x, W_h)
     return h[1:].transpose(1, 0, 2), (h[T].copy(), c[T].copy()), cache
 
