@@ -189,6 +189,14 @@ def lstm_step_forward(
     return h, c, LSTMStepCache(x, h_prev, c_prev, gates, tanh_c, W_x, W_h)
 
 
+def _gate_derivatives(gates: np.ndarray) -> np.ndarray:
+    """d gate / d pre-activation, ``(..., 4H)``, from the gates: ``σ' = σ(1 - σ)`` for i, f, o, ``tanh' = 1 - g²``."""
+    H = gates.shape[-1] // 4
+    derivative = sigmoid_derivative(gates)
+    derivative[..., 2 * H : 3 * H] = tanh_derivative(gates[..., 2 * H : 3 * H])
+    return derivative
+
+
 def _cell_backward(dh, dc, gates, c_prev, tanh_c):
     """Backward through the element-wise part of one step, for a batch.
 
@@ -198,10 +206,9 @@ def _cell_backward(dh, dc, gates, c_prev, tanh_c):
     """
     i, f, g, o = _split(gates)
     dc = dc + dh * o * (1 - tanh_c * tanh_c)  # h = o ⊙ tanh(c): backprop through tanh
-    di, df, dg = dc * g, dc * c_prev, dc * i  # c = f ⊙ c_prev + i ⊙ g
-    do = dh * tanh_c  # h = o ⊙ tanh(c)
-    da = np.concatenate([di * sigmoid_derivative(i), df * sigmoid_derivative(f),  # through σ ...
-                         dg * tanh_derivative(g), do * sigmoid_derivative(o)], axis=-1)  # ... and tanh
+    d_gates = np.concatenate([dc * g, dc * c_prev, dc * i,  # c = f ⊙ c_prev + i ⊙ g
+                              dh * tanh_c], axis=-1)  # h = o ⊙ tanh(c); (N, 4H): dL/d i, f, g, o
+    da = d_gates * _gate_derivatives(gates)  # through σ (i, f, o) and tanh (g)
     return da, dc * f  # dL/dc_prev: the cell path, scaled only by the forget gate
 
 
