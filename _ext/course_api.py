@@ -161,6 +161,21 @@ def _documented_name(name: str, obj, py_objects) -> str | None:
     return real if real in py_objects else None
 
 
+def _defining_entry(names: list[str]) -> str | None:
+    """Of several documented names for one object (re-exports), the one where it is defined."""
+    objects = []
+    for name in names:
+        try:
+            objects.append(_import_dotted(name))
+        except LookupError:
+            return None
+    if not objects or any(obj is not objects[0] for obj in objects):
+        return None  # different objects that share a name: ambiguous, let the build say so
+    obj = objects[0]
+    home = f"{getattr(obj, '__module__', '')}.{getattr(obj, '__qualname__', '')}"
+    return home if home in names else None
+
+
 def resolve_reexported(app, env, node, contnode):
     if node.get("refdomain") != "py":
         return None
@@ -176,7 +191,7 @@ def resolve_reexported(app, env, node, contnode):
         # A bare class or function name the referring module does not import (the text
         # names a sibling module's object): link it if exactly one course_code object has it.
         matches = [n for n in domain.objects if n.startswith("course_code.") and n.rsplit(".", 1)[-1] == target]
-        real = matches[0] if len(matches) == 1 else None
+        real = matches[0] if len(matches) == 1 else _defining_entry(matches)
     else:
         real = None
     if real is None:
