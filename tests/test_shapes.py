@@ -37,3 +37,42 @@ def test_check_float_dtype():
         check_float_dtype(a=np.zeros(2, dtype=np.int64))
     with pytest.raises(ValueError, match="share one floating-point dtype"):
         check_float_dtype(a=np.zeros(2), b=np.zeros(2, dtype=np.float32))
+
+
+def test_stacked_axes_are_spelled_with_their_multiple():
+    from course_code.shapes import check_shape
+
+    assert check_shape("W_x", np.zeros((24, 5)), ("4H", "D")) == {"H": 6, "D": 5}
+    with pytest.raises(ValueError, match=r"W_x must have shape \(4H=20, D\), got shape \(24, 5\)"):
+        check_shape("W_x", np.zeros((24, 5)), ("4H", "D"), {"H": 5})
+    with pytest.raises(ValueError, match="23 rows, not a multiple of 4"):
+        check_shape("W_x", np.zeros((23, 5)), ("4H", "D"))
+
+
+def test_check_positive_int_accepts_numpy_integers_and_refuses_bools():
+    from course_code.nn.rnn import VanillaRNN
+    from course_code.shapes import ArgumentTypeError, check_positive_int
+
+    assert check_positive_int("n", np.int64(3)) == 3 and type(check_positive_int("n", np.int64(3))) is int
+    assert VanillaRNN(np.int64(3), 4).input_size == 3  # was refused
+    for bad in (True, np.bool_(True), 2.0, "3", None):
+        with pytest.raises(ArgumentTypeError, match="n must be a positive integer"):
+            check_positive_int("n", bad)
+    with pytest.raises(ValueError, match="n must be a non-negative integer, got -1"):
+        check_positive_int("n", -1, minimum=0)
+    assert issubclass(ArgumentTypeError, TypeError) and issubclass(ArgumentTypeError, ValueError)
+
+
+def test_check_tensor_and_check_generator_say_how_to_convert():
+    import torch
+
+    from course_code.shapes import check_generator, check_ids, check_tensor
+
+    with pytest.raises(TypeError, match="torch.from_numpy"):
+        check_tensor("x", np.zeros(3))
+    with pytest.raises(TypeError, match=r"x must have the module's dtype torch.float64, got torch.float32 \(convert"):
+        check_tensor("x", torch.zeros(3), dtype=torch.float64)
+    with pytest.raises(TypeError, match="default_rng"):
+        check_generator("rng", 7)
+    with pytest.raises(ValueError, match=r"ids must be ids in \[0, V=3\), got values from -1 to 2"):
+        check_ids("ids", np.array([2, -1]), 3)
