@@ -336,6 +336,25 @@ def public_bases(app, name, obj, options, bases):
     bases[:] = list(dict.fromkeys(public))
 
 
+# --- Constants that are paths ----------------------------------------------------------------
+#
+# ``CO2_WEEKLY_CSV = data_file("...")`` is an absolute path on the machine that built the
+# book; shown as its value ("= PosixPath('/work/...')") it is wrong for every reader. Such
+# constants are documented by name and docstring only.
+
+
+def _path_aware_data_documenter():
+    from pathlib import PurePath
+
+    from sphinx.ext.autodoc import DataDocumenter
+
+    class PathAwareDataDocumenter(DataDocumenter):
+        def should_suppress_value_header(self) -> bool:
+            return isinstance(self.object, PurePath) or super().should_suppress_value_header()
+
+    return PathAwareDataDocumenter
+
+
 # --- One copy of each script per page ---------------------------------------------------
 #
 # sphinx-thebe adds its inline configuration script (``const THEBE_JS_URL = ...``) in an
@@ -360,6 +379,8 @@ def drop_duplicate_scripts(app, pagename, templatename, context, doctree):
 
 
 def setup(app):
+    app.setup_extension("sphinx.ext.autodoc")
+    app.add_autodocumenter(_path_aware_data_documenter(), override=True)
     # Early: html-page-context stops at the first handler that returns a template name.
     app.connect("html-page-context", drop_duplicate_scripts, priority=100)
     app.connect("autodoc-process-docstring", describe_namedtuple_fields, priority=300)
