@@ -31,13 +31,17 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import nested_parse_with_titles
 
 
-def package_modules(package_name: str, exclude: set[str] = frozenset(), modules_only: bool = False) -> list[str]:
+def package_modules(
+    package_name: str, exclude: set[str] = frozenset(), modules_only: bool = False
+) -> list[str]:
     """The public modules (and, unless ``modules_only``, subpackages) directly inside a package, sorted."""
     package = importlib.import_module(package_name)
     return sorted(
         f"{package_name}.{info.name}"
         for info in pkgutil.iter_modules(package.__path__)
-        if not info.name.startswith("_") and info.name not in exclude and not (modules_only and info.ispkg)
+        if not info.name.startswith("_")
+        and info.name not in exclude
+        and not (modules_only and info.ispkg)
     )
 
 
@@ -45,7 +49,11 @@ class CourseModules(SphinxDirective):
     """``course-modules PACKAGE``: the package's docstring, then every module with its members."""
 
     required_arguments = 1
-    option_spec = {"exclude": directives.unchanged, "modules-only": directives.flag, "no-package": directives.flag}
+    option_spec = {
+        "exclude": directives.unchanged,
+        "modules-only": directives.flag,
+        "no-package": directives.flag,
+    }
 
     def _parse(self, rst_lines: list[str]) -> list[nodes.Node]:
         """Parse reStructuredText (autodoc's directives are rST) in a MyST or an rST page."""
@@ -62,7 +70,9 @@ class CourseModules(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         package_name = self.arguments[0]
         exclude = set((self.options.get("exclude") or "").replace(",", " ").split())
-        modules = package_modules(package_name, exclude, modules_only="modules-only" in self.options)
+        modules = package_modules(
+            package_name, exclude, modules_only="modules-only" in self.options
+        )
         # Rebuild the page when a module of the package is added, removed or edited.
         package_dir = Path(importlib.import_module(package_name).__file__).parent
         for path in sorted(package_dir.glob("*.py")):
@@ -70,12 +80,21 @@ class CourseModules(SphinxDirective):
 
         # The package itself: its docstring and its py:module target (members are documented
         # in their own modules, where they are defined, so nothing is documented twice).
-        result = [] if "no-package" in self.options else self._parse([f".. automodule:: {package_name}", ""])
+        result = (
+            []
+            if "no-package" in self.options
+            else self._parse([f".. automodule:: {package_name}", ""])
+        )
         for module in modules:
             section = nodes.section(ids=[nodes.make_id(f"module-section-{module}")])
             section += nodes.title(module, module)
             section += self._parse(
-                [f".. automodule:: {module}", "   :members:", "   :show-inheritance:", ""]
+                [
+                    f".. automodule:: {module}",
+                    "   :members:",
+                    "   :show-inheritance:",
+                    "",
+                ]
             )
             result.append(section)
         for node in result:
@@ -156,7 +175,11 @@ def _documented_name(name: str, obj, py_objects) -> str | None:
     else:
         # A constant re-exported by a package: documented in exactly one of its modules?
         package, _, last = name.rpartition(".")
-        matches = [n for n in py_objects if n.startswith(package + ".") and n.rsplit(".", 1)[-1] == last]
+        matches = [
+            n
+            for n in py_objects
+            if n.startswith(package + ".") and n.rsplit(".", 1)[-1] == last
+        ]
         real = matches[0] if len(matches) == 1 else None
     return real if real in py_objects else None
 
@@ -170,7 +193,9 @@ def _defining_entry(names: list[str]) -> str | None:
         except LookupError:
             return None
     if not objects or any(obj is not objects[0] for obj in objects):
-        return None  # different objects that share a name: ambiguous, let the build say so
+        return (
+            None  # different objects that share a name: ambiguous, let the build say so
+        )
     obj = objects[0]
     home = f"{getattr(obj, '__module__', '')}.{getattr(obj, '__qualname__', '')}"
     return home if home in names else None
@@ -184,26 +209,37 @@ def resolve_reexported(app, env, node, contnode):
     found = _python_object(target, node.get("py:module"), node.get("py:class"))
     if found is not None:
         name, obj = found
-        if not (name.startswith("course_code") or getattr(obj, "__module__", "").startswith("course_code")):
+        if not (
+            name.startswith("course_code")
+            or getattr(obj, "__module__", "").startswith("course_code")
+        ):
             return None
         real = _documented_name(name, obj, domain.objects)
     elif "." not in target:
         # A bare class or function name the referring module does not import (the text
         # names a sibling module's object): link it if exactly one course_code object has it.
-        matches = [n for n in domain.objects if n.startswith("course_code.") and n.rsplit(".", 1)[-1] == target]
+        matches = [
+            n
+            for n in domain.objects
+            if n.startswith("course_code.") and n.rsplit(".", 1)[-1] == target
+        ]
         real = matches[0] if len(matches) == 1 else _defining_entry(matches)
     else:
         real = None
     if real is None:
         return None
-    return domain.resolve_xref(env, node["refdoc"], app.builder, node["reftype"], real, node, contnode)
+    return domain.resolve_xref(
+        env, node["refdoc"], app.builder, node["reftype"], real, node, contnode
+    )
 
 
 def quiet_for_real_objects(app, domain, node):
     """True (no warning) when the target names a real Python object that has no page here."""
     if domain is None or domain.name != "py":
         return None
-    found = _python_object(node["reftarget"], node.get("py:module"), node.get("py:class"))
+    found = _python_object(
+        node["reftarget"], node.get("py:module"), node.get("py:class")
+    )
     return True if found is not None else None
 
 
@@ -308,12 +344,18 @@ def _field_comment(cls, field: str) -> str:
         source = inspect.getsource(cls)
     except (OSError, TypeError):
         return ""
-    match = re.search(rf"^\s+{re.escape(field)}\s*:[^#\n]*#\s*(.+)$", source, re.MULTILINE)
+    match = re.search(
+        rf"^\s+{re.escape(field)}\s*:[^#\n]*#\s*(.+)$", source, re.MULTILINE
+    )
     return match.group(1).strip() if match else ""
 
 
 def describe_namedtuple_fields(app, what, name, obj, options, lines):
-    if not (len(lines) >= 1 and _ALIAS.match(lines[0].strip()) and all(not l.strip() for l in lines[1:])):
+    if not (
+        len(lines) >= 1
+        and _ALIAS.match(lines[0].strip())
+        and all(not l.strip() for l in lines[1:])
+    ):
         return
     owner_name, _, field = name.rpartition(".")
     try:
@@ -350,7 +392,10 @@ def _path_aware_data_documenter():
 
     class PathAwareDataDocumenter(DataDocumenter):
         def should_suppress_value_header(self) -> bool:
-            return isinstance(self.object, PurePath) or super().should_suppress_value_header()
+            return (
+                isinstance(self.object, PurePath)
+                or super().should_suppress_value_header()
+            )
 
     return PathAwareDataDocumenter
 
@@ -371,7 +416,10 @@ def drop_duplicate_scripts(app, pagename, templatename, context, doctree):
     for script in scripts:
         # The same file or inline body with the same attributes, whatever its priority.
         # (An inline script's filename is None or "", depending on who added it.)
-        key = (getattr(script, "filename", None) or "", repr(sorted(getattr(script, "attributes", {}).items())))
+        key = (
+            getattr(script, "filename", None) or "",
+            repr(sorted(getattr(script, "attributes", {}).items())),
+        )
         if key not in seen:
             seen.add(key)
             unique.append(script)
@@ -384,9 +432,13 @@ def setup(app):
     # Early: html-page-context stops at the first handler that returns a template name.
     app.connect("html-page-context", drop_duplicate_scripts, priority=100)
     app.connect("autodoc-process-docstring", describe_namedtuple_fields, priority=300)
-    app.connect("autodoc-process-docstring", keep_prose_descriptions, priority=400)  # napoleon: 500
+    app.connect(
+        "autodoc-process-docstring", keep_prose_descriptions, priority=400
+    )  # napoleon: 500
     app.connect("autodoc-process-bases", public_bases)
-    app.connect("autodoc-process-docstring", equations_as_text, priority=600)  # after napoleon
+    app.connect(
+        "autodoc-process-docstring", equations_as_text, priority=600
+    )  # after napoleon
     app.add_directive("course-modules", CourseModules)
     app.connect("missing-reference", resolve_reexported)
     app.connect("warn-missing-reference", quiet_for_real_objects)

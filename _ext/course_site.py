@@ -42,7 +42,9 @@ def built_pdf(outdir: str | Path) -> Path:
 
 def archived_notebooks(srcdir: str | Path) -> list[Path]:
     srcdir = Path(srcdir)
-    return sorted(path for pattern in ARCHIVED_NOTEBOOKS for path in srcdir.glob(pattern))
+    return sorted(
+        path for pattern in ARCHIVED_NOTEBOOKS for path in srcdir.glob(pattern)
+    )
 
 
 def write_notebook_archive(srcdir: str | Path, target: Path) -> int:
@@ -151,7 +153,11 @@ def share_html_visitors(app) -> None:
 
 
 def _last_names(person) -> str:
-    return codecs.decode(" ".join(person.last_names), "ulatex").replace("{", "").replace("}", "")
+    return (
+        codecs.decode(" ".join(person.last_names), "ulatex")
+        .replace("{", "")
+        .replace("}", "")
+    )
 
 
 class AuthorYearLabels(BaseLabelStyle):

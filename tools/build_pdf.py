@@ -50,8 +50,13 @@ _FOOTER = (
 
 def build_singlehtml() -> None:
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
-    command = [str(jupyter_book if jupyter_book.exists() else "jupyter-book"), "build", str(REPO_ROOT),
-               "--builder", "singlehtml"]
+    command = [
+        str(jupyter_book if jupyter_book.exists() else "jupyter-book"),
+        "build",
+        str(REPO_ROOT),
+        "--builder",
+        "singlehtml",
+    ]
     print("build_pdf:", " ".join(command), flush=True)
     subprocess.run(command, check=True, cwd=REPO_ROOT)
 
@@ -62,7 +67,9 @@ def print_book(site: Path, output: Path) -> None:
     output.parent.mkdir(parents=True, exist_ok=True)
     with site_harness.SiteServer(site) as server, sync_playwright() as playwright:
         with tempfile.TemporaryDirectory(prefix="build-pdf-chromium-") as profile:
-            context = site_harness.launch_context(playwright, profile, viewport=site_harness.LAPTOP)
+            context = site_harness.launch_context(
+                playwright, profile, viewport=site_harness.LAPTOP
+            )
             try:
                 site_harness.block_external(context)
                 page = context.new_page()
@@ -73,7 +80,9 @@ def print_book(site: Path, output: Path) -> None:
                 page.goto(server.url(root), wait_until="load", timeout=300_000)
                 page.evaluate(_OPEN_EVERYTHING_JS)
                 site_harness.wait_for_mathjax(page)
-                page.evaluate("() => MathJax.startup.promise.then(() => MathJax.typesetPromise())")
+                page.evaluate(
+                    "() => MathJax.startup.promise.then(() => MathJax.typesetPromise())"
+                )
                 page.evaluate(
                     "() => Promise.all(Array.from(document.images, img => img.complete ? 0 :"
                     " new Promise(ok => { img.onload = img.onerror = ok; })))"
@@ -84,7 +93,12 @@ def print_book(site: Path, output: Path) -> None:
                     path=str(output),
                     format="A4",
                     print_background=True,
-                    margin={"top": "16mm", "bottom": "16mm", "left": "14mm", "right": "14mm"},
+                    margin={
+                        "top": "16mm",
+                        "bottom": "16mm",
+                        "left": "14mm",
+                        "right": "14mm",
+                    },
                     display_header_footer=True,
                     header_template="<span></span>",
                     footer_template=_FOOTER,
@@ -97,15 +111,27 @@ def print_book(site: Path, output: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--no-build", action="store_true", help="print the singlehtml build already there")
-    parser.add_argument("--site", type=Path, default=SINGLEHTML_DIR, help="the singlehtml build to print")
+    parser.add_argument(
+        "--no-build",
+        action="store_true",
+        help="print the singlehtml build already there",
+    )
+    parser.add_argument(
+        "--site",
+        type=Path,
+        default=SINGLEHTML_DIR,
+        help="the singlehtml build to print",
+    )
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
     args = parser.parse_args(argv)
     start = time.monotonic()
     if not args.no_build:
         build_singlehtml()
     if not (args.site / "index.html").is_file():
-        print(f"build_pdf: {args.site / 'index.html'} is missing; build it first", file=sys.stderr)
+        print(
+            f"build_pdf: {args.site / 'index.html'} is missing; build it first",
+            file=sys.stderr,
+        )
         return 1
     partial = args.output.with_suffix(".partial.pdf")
     print_book(args.site, partial)
@@ -114,7 +140,9 @@ def main(argv: list[str] | None = None) -> int:
 
     pages = len(PdfReader(args.output).pages)
     size_mb = args.output.stat().st_size / 1e6
-    print(f"build_pdf: {args.output} ({pages} pages, {size_mb:.1f} MB) in {time.monotonic() - start:.0f} s")
+    print(
+        f"build_pdf: {args.output} ({pages} pages, {size_mb:.1f} MB) in {time.monotonic() - start:.0f} s"
+    )
     return 0
 
 

@@ -27,7 +27,9 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 # (`jupyter-book build . --path-output DIR` writes DIR/_build/html) named by SITE_DIR.
 SITE_DIR = Path(os.environ.get("SITE_DIR") or REPO_ROOT / "_build" / "html").resolve()
 # Where the screenshot test writes its PNGs (outside the site, which it must not change).
-SCREENSHOT_DIR = Path(os.environ.get("SITE_SCREENSHOT_DIR") or REPO_ROOT / "_build" / "screenshots").resolve()
+SCREENSHOT_DIR = Path(
+    os.environ.get("SITE_SCREENSHOT_DIR") or REPO_ROOT / "_build" / "screenshots"
+).resolve()
 
 # Which Chromium the test drives, first found wins: the CHROMIUM variable (a path), Debian's
 # package, Playwright's own download (`python -m playwright install chromium`).
@@ -146,7 +148,7 @@ class _HostedHandler(_QuietHandler):
 
     def translate_path(self, path):
         if path.startswith(self.prefix):
-            path = "/" + path[len(self.prefix):]
+            path = "/" + path[len(self.prefix) :]
         return super().translate_path(path)
 
     def send_error(self, code, message=None, explain=None):
@@ -178,7 +180,9 @@ class SiteServer:
         self.httpd = _Server((LOCAL_HOST, 0), handler)
         self.port = self.httpd.server_address[1]
         self.base_url = f"http://{LOCAL_HOST}:{self.port}{prefix or '/'}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
+        )
 
     def __enter__(self) -> "SiteServer":
         self.thread.start()
@@ -226,7 +230,14 @@ def static_ids(html: str) -> set[str]:
 
 def is_local(url: str) -> bool:
     parsed = urllib.parse.urlsplit(url)
-    if parsed.scheme in {"data", "blob", "about", "chrome", "chrome-extension", "devtools"}:
+    if parsed.scheme in {
+        "data",
+        "blob",
+        "about",
+        "chrome",
+        "chrome-extension",
+        "devtools",
+    }:
         return True
     return parsed.hostname == LOCAL_HOST
 
@@ -267,7 +278,9 @@ def find_chromium(playwright=None) -> str:
             return bundled
         tried.append(bundled or "Playwright's own chromium")
     raise FileNotFoundError(
-        "No Chromium for the browser test (tried " + ", ".join(tried) + "). Install one with:\n"
+        "No Chromium for the browser test (tried "
+        + ", ".join(tried)
+        + "). Install one with:\n"
         f"    {install_command()}\n"
         "or point the CHROMIUM variable at a Chromium or Chrome binary."
     )
@@ -309,13 +322,22 @@ class Recorder:
         page.on("requestfailed", self._on_failed)
 
     def reset(self) -> None:
-        for records in (self.console_errors, self.page_errors, self.external_requests, self.bad_responses):
+        for records in (
+            self.console_errors,
+            self.page_errors,
+            self.external_requests,
+            self.bad_responses,
+        ):
             records.clear()
 
     def _on_console(self, msg) -> None:
         if msg.type == "error":
             location = msg.location or {}
-            where = f" ({location.get('url', '')}:{location.get('lineNumber', '')})" if location.get("url") else ""
+            where = (
+                f" ({location.get('url', '')}:{location.get('lineNumber', '')})"
+                if location.get("url")
+                else ""
+            )
             self.console_errors.append(msg.text + where)
 
     def _on_request(self, request) -> None:
@@ -333,7 +355,9 @@ class Recorder:
 
 def block_external(context) -> None:
     """Abort every request that would leave 127.0.0.1 (they are still recorded, and fail the test)."""
-    context.route(lambda url: not is_local(url), lambda route: route.abort("blockedbyclient"))
+    context.route(
+        lambda url: not is_local(url), lambda route: route.abort("blockedbyclient")
+    )
 
 
 def wait_for_mathjax(page) -> bool:
@@ -417,11 +441,17 @@ class PageResult:
 def exercise_toggles(page) -> list[ToggleResult]:
     """Open every togglebutton dropdown (solutions, hidden cells) and every <details> in the text."""
     results = []
-    buttons = page.locator(".admonition.toggle > .admonition-title > button.toggle-button")
+    buttons = page.locator(
+        ".admonition.toggle > .admonition-title > button.toggle-button"
+    )
     for i in range(buttons.count()):
         button = buttons.nth(i)
         admonition = button.locator("xpath=../..")
-        label = (admonition.get_attribute("id") or "") + ": " + admonition.locator(".admonition-title").inner_text().strip()
+        label = (
+            (admonition.get_attribute("id") or "")
+            + ": "
+            + admonition.locator(".admonition-title").inner_text().strip()
+        )
         content = admonition.locator(":scope > .admonition-title ~ *").first
         try:
             hidden_before = content.is_hidden()
@@ -429,13 +459,22 @@ def exercise_toggles(page) -> list[ToggleResult]:
             content.wait_for(state="visible", timeout=3_000)
             results.append(ToggleResult(label, hidden_before, content.is_visible()))
         except Exception as exc:  # reported by the test, with the page
-            results.append(ToggleResult(label, True, False, f"{type(exc).__name__}: {str(exc).splitlines()[0]}"))
+            results.append(
+                ToggleResult(
+                    label,
+                    True,
+                    False,
+                    f"{type(exc).__name__}: {str(exc).splitlines()[0]}",
+                )
+            )
     # Only the page's own content: the theme's navigation sidebar also uses <details> for
     # its collapsible table of contents, which is no toggle of the text.
     details = page.locator("article.bd-article details")
     for i in range(details.count()):
         block = details.nth(i)
-        label = "details: " + block.locator(":scope > summary").inner_text().strip()[:60]
+        label = (
+            "details: " + block.locator(":scope > summary").inner_text().strip()[:60]
+        )
         content = block.locator(":scope > :not(summary)").first
         try:
             hidden_before = not block.evaluate("d => d.open") and content.is_hidden()
@@ -443,11 +482,20 @@ def exercise_toggles(page) -> list[ToggleResult]:
             content.wait_for(state="visible", timeout=3_000)
             results.append(ToggleResult(label, hidden_before, content.is_visible()))
         except Exception as exc:
-            results.append(ToggleResult(label, True, False, f"{type(exc).__name__}: {str(exc).splitlines()[0]}"))
+            results.append(
+                ToggleResult(
+                    label,
+                    True,
+                    False,
+                    f"{type(exc).__name__}: {str(exc).splitlines()[0]}",
+                )
+            )
     return results
 
 
-def check_page(page, recorder: Recorder, server: SiteServer, rel: str, site_dir: Path = SITE_DIR) -> PageResult:
+def check_page(
+    page, recorder: Recorder, server: SiteServer, rel: str, site_dir: Path = SITE_DIR
+) -> PageResult:
     recorder.reset()
     result = PageResult(rel)
     html = (site_dir / rel).read_text(encoding="utf-8")
@@ -490,14 +538,18 @@ def check_page(page, recorder: Recorder, server: SiteServer, rel: str, site_dir:
     return result
 
 
-def crawl(playwright, server: SiteServer, pages: list[str], site_dir: Path = SITE_DIR) -> dict[str, PageResult]:
+def crawl(
+    playwright, server: SiteServer, pages: list[str], site_dir: Path = SITE_DIR
+) -> dict[str, PageResult]:
     with tempfile.TemporaryDirectory(prefix="site-test-chromium-") as profile:
         context = launch_context(playwright, profile)
         try:
             block_external(context)
             page = context.new_page()
             recorder = Recorder(page)
-            return {rel: check_page(page, recorder, server, rel, site_dir) for rel in pages}
+            return {
+                rel: check_page(page, recorder, server, rel, site_dir) for rel in pages
+            }
         finally:
             context.close()
 
@@ -515,7 +567,9 @@ class LinkProblem:
         return f"{self.source_page}: {self.href} -> {self.problem}"
 
 
-def check_links(results: dict[str, PageResult], server: SiteServer) -> list[LinkProblem]:
+def check_links(
+    results: dict[str, PageResult], server: SiteServer
+) -> list[LinkProblem]:
     """Every same-origin link of every page: the file is served with 200, the fragment is an id there."""
     origin = urllib.parse.urlsplit(server.base_url)[:2]
     status_cache: dict[str, int] = {}
@@ -524,7 +578,9 @@ def check_links(results: dict[str, PageResult], server: SiteServer) -> list[Link
 
     def ids_of(url: str) -> set[str]:
         if url in crawled and crawled[url].redirect is None:
-            return crawled[url].ids  # the ids as the browser saw them, after the page's scripts
+            return crawled[
+                url
+            ].ids  # the ids as the browser saw them, after the page's scripts
         if url not in ids_cache:
             ids_cache[url] = static_ids(server.read(url))
         return ids_cache[url]
@@ -535,15 +591,25 @@ def check_links(results: dict[str, PageResult], server: SiteServer) -> list[Link
             parts = urllib.parse.urlsplit(href)
             if parts[:2] != origin:
                 continue
-            target = urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+            target = urllib.parse.urlunsplit(
+                (parts.scheme, parts.netloc, parts.path, "", "")
+            )
             if target not in status_cache:
                 status_cache[target] = server.status(target)
             if status_cache[target] != 200:
                 problems.append(LinkProblem(rel, href, f"HTTP {status_cache[target]}"))
                 continue
             fragment = urllib.parse.unquote(parts.fragment)
-            if fragment and parts.path.endswith((".html", "/")) and fragment not in ids_of(target):
-                problems.append(LinkProblem(rel, href, f"no element with id {fragment!r} on the target page"))
+            if (
+                fragment
+                and parts.path.endswith((".html", "/"))
+                and fragment not in ids_of(target)
+            ):
+                problems.append(
+                    LinkProblem(
+                        rel, href, f"no element with id {fragment!r} on the target page"
+                    )
+                )
     return problems
 
 
@@ -553,7 +619,11 @@ def bad_alt(image: dict) -> str | None:
     src = image.get("src", "")
     if not alt:
         return "empty alt" if image.get("alt") is not None else "no alt attribute"
-    if alt == src or re.search(r"\.(png|jpe?g|gif|svg|webp)$", alt, re.IGNORECASE) or "_images/" in alt:
+    if (
+        alt == src
+        or re.search(r"\.(png|jpe?g|gif|svg|webp)$", alt, re.IGNORECASE)
+        or "_images/" in alt
+    ):
         return f"alt is a file path ({alt!r}), not a description"
     return None
 
@@ -583,7 +653,9 @@ def in_view(page, selector: str) -> bool:
 def _wait_in_view(page, selector: str, wanted: bool, timeout_ms: int = 3_000) -> bool:
     try:
         page.wait_for_function(
-            f"sel => ({_IN_VIEW_JS})(sel) === {str(wanted).lower()}", arg=selector, timeout=timeout_ms
+            f"sel => ({_IN_VIEW_JS})(sel) === {str(wanted).lower()}",
+            arg=selector,
+            timeout=timeout_ms,
         )
         return True
     except Exception:  # noqa: BLE001 - the caller reports the state it found
@@ -606,11 +678,23 @@ def check_navigation(playwright, server: SiteServer, rel: str) -> list[str]:
             page.goto(server.url(rel), wait_until="load")
             # The table of contents slides in from the left, the outline from the right.
             for button, drawer, beside_x, name in (
-                ("button.primary-toggle", PRIMARY_SIDEBAR, PHONE["width"] - 15, "menu (table of contents)"),
-                ("button.secondary-toggle", SECONDARY_SIDEBAR, 15, "contents (page outline)"),
+                (
+                    "button.primary-toggle",
+                    PRIMARY_SIDEBAR,
+                    PHONE["width"] - 15,
+                    "menu (table of contents)",
+                ),
+                (
+                    "button.secondary-toggle",
+                    SECONDARY_SIDEBAR,
+                    15,
+                    "contents (page outline)",
+                ),
             ):
                 if in_view(page, drawer):
-                    problems.append(f"phone: the {name} drawer is open before any click")
+                    problems.append(
+                        f"phone: the {name} drawer is open before any click"
+                    )
                     continue
                 visible = page.locator(f"{button}:visible")
                 if visible.count() == 0:
@@ -618,11 +702,15 @@ def check_navigation(playwright, server: SiteServer, rel: str) -> list[str]:
                     continue
                 visible.first.click()
                 if not _wait_in_view(page, drawer, True):
-                    problems.append(f"phone: the {name} button does not open its drawer ({drawer})")
+                    problems.append(
+                        f"phone: the {name} button does not open its drawer ({drawer})"
+                    )
                     continue
                 page.mouse.click(beside_x, PHONE["height"] // 2)
                 if not _wait_in_view(page, drawer, False):
-                    problems.append(f"phone: tapping beside the open {name} drawer does not close it")
+                    problems.append(
+                        f"phone: tapping beside the open {name} drawer does not close it"
+                    )
         finally:
             context.close()
 
@@ -636,15 +724,21 @@ def check_navigation(playwright, server: SiteServer, rel: str) -> list[str]:
             else:
                 toggle = page.locator("button.primary-toggle:visible")
                 if toggle.count() == 0:
-                    problems.append("laptop: no visible menu button (button.primary-toggle)")
+                    problems.append(
+                        "laptop: no visible menu button (button.primary-toggle)"
+                    )
                 else:
                     toggle.first.click()
                     if not _wait_in_view(page, PRIMARY_SIDEBAR, False):
-                        problems.append("laptop: the menu button does not hide the sidebar")
+                        problems.append(
+                            "laptop: the menu button does not hide the sidebar"
+                        )
                     else:
                         page.locator("button.primary-toggle:visible").first.click()
                         if not _wait_in_view(page, PRIMARY_SIDEBAR, True):
-                            problems.append("laptop: a second click on the menu button does not bring the sidebar back")
+                            problems.append(
+                                "laptop: a second click on the menu button does not bring the sidebar back"
+                            )
         finally:
             context.close()
     return problems
@@ -782,7 +876,9 @@ def raw_tex_in_text(text: str) -> list[str]:
         if m.start() <= last_end:  # part of the stretch already reported
             last_end = m.end() + 120
             continue
-        found.append("..." + text[max(0, m.start() - 40): m.end() + 60].strip() + "...")
+        found.append(
+            "..." + text[max(0, m.start() - 40) : m.end() + 60].strip() + "..."
+        )
         last_end = m.end() + 120
     return found
 
@@ -795,7 +891,11 @@ def measure_page(page) -> dict:
 
 
 def crawl_layout(
-    playwright, server: SiteServer, pages: list[str], viewport: dict, site_dir: Path = SITE_DIR
+    playwright,
+    server: SiteServer,
+    pages: list[str],
+    viewport: dict,
+    site_dir: Path = SITE_DIR,
 ) -> dict[str, dict]:
     """Every page at one screen size, toggles opened, measured (see measure_page)."""
     results = {}
@@ -805,7 +905,10 @@ def crawl_layout(
             block_external(context)
             page = context.new_page()
             for rel in pages:
-                if redirect_target((site_dir / rel).read_text(encoding="utf-8")) is not None:
+                if (
+                    redirect_target((site_dir / rel).read_text(encoding="utf-8"))
+                    is not None
+                ):
                     continue
                 page.goto(server.url(rel), wait_until="load")
                 wait_for_mathjax(page)
@@ -833,7 +936,9 @@ def axe_violations(page) -> list[str]:
         return []
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.evaluate(AXE_SCRIPT)
-    results = page.evaluate("([ctx, opts]) => axe.run(ctx, opts)", [AXE_CONTEXT, AXE_OPTIONS])
+    results = page.evaluate(
+        "([ctx, opts]) => axe.run(ctx, opts)", [AXE_CONTEXT, AXE_OPTIONS]
+    )
     return [
         f"{v['id']} ({v['impact']}): {', '.join(map(str, node['target']))[:100]}: {v['help']}"
         for v in results["violations"]

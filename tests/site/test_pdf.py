@@ -18,7 +18,10 @@ import site_harness
 
 pytestmark = [pytest.mark.site, pytest.mark.pdf]
 
-BOOK_PDF = Path(os.environ.get("BOOK_PDF") or site_harness.REPO_ROOT / "_build" / "pdf" / "rnn-course.pdf")
+BOOK_PDF = Path(
+    os.environ.get("BOOK_PDF")
+    or site_harness.REPO_ROOT / "_build" / "pdf" / "rnn-course.pdf"
+)
 
 
 def _toc_files(node) -> list[str]:
@@ -37,7 +40,9 @@ def _toc_files(node) -> list[str]:
 def _first_heading(path: Path) -> str:
     if path.suffix == ".ipynb":
         cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-        text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+        text = "\n".join(
+            "".join(c["source"]) for c in cells if c["cell_type"] == "markdown"
+        )
     else:
         text = path.read_text(encoding="utf-8")
     match = re.search(r"^# (.+)$", text, re.MULTILINE)
@@ -47,7 +52,9 @@ def _first_heading(path: Path) -> str:
 
 def chapter_titles() -> list[str]:
     """The title of every chapter notebook in the table of contents."""
-    toc = yaml.safe_load((site_harness.REPO_ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    toc = yaml.safe_load(
+        (site_harness.REPO_ROOT / "_toc.yml").read_text(encoding="utf-8")
+    )
     root = site_harness.REPO_ROOT
     return [
         _first_heading(root / f"{name}.ipynb")
@@ -85,7 +92,7 @@ def test_pdf_has_the_whole_book(pdf_text):
 def test_pdf_has_no_raw_tex(pdf_text):
     _, texts = pdf_text
     hits = [
-        f"page {number}: ...{text[max(0, m.start() - 40): m.end() + 40]}..."
+        f"page {number}: ...{text[max(0, m.start() - 40) : m.end() + 40]}..."
         for number, text in enumerate(texts, start=1)
         for m in re.finditer(r"\\frac|\$\$|\\begin\{", text)
     ]
