@@ -1,8 +1,8 @@
 # The course's commands. On a fresh machine with Python 3.11, 3.12 or 3.13 and make
 # (`make help` lists them all):
 #   make book   build the website into _build/html
-#   make test   run every check: pytest, nbval on every chapter notebook, the strict book build,
-#               then the built website in a real browser (Debian's chromium, installed if missing)
+#   make test   run every check: pytest, nbval on every chapter notebook, the PDF of the book,
+#               the strict book build, then the built website in a real browser (Chromium)
 #   make lab    open JupyterLab on the repository (chapters/ and exercises/)
 # Each creates the environment (.venv) first if it is missing or out of date.
 # Another Python: make PYTHON=python3.12 test (the book's outputs were made with 3.11).
@@ -49,7 +49,7 @@ book: $(INSTALLED)
 # Everything CI checks. The whole run is timed and the time printed last.
 test: $(INSTALLED)
 	@start=$$(date +%s); \
-	$(MAKE) --no-print-directory --keep-going pytest book-strict site-test; status=$$?; \
+	$(MAKE) --no-print-directory --keep-going pytest pdf book-strict site-test; status=$$?; \
 	echo "make test: $$(( $$(date +%s) - start )) s"; exit $$status
 
 pytest: $(INSTALLED) grader-deps

@@ -49,8 +49,8 @@ def cell_source() -> str:
         "    import subprocess\n"
         "\n"
         f'    COURSE = "course_code @ git+{url}@{branch}"\n'
-        "    subprocess.run([sys.executable, \"-m\", \"pip\", \"install\", \"-q\", COURSE], check=True)\n"
-    )
+        "    subprocess.run([sys.executable, \"-m\", \"pip\", \"install\", \"-q\", COURSE], check=True)"
+    )  # no newline at the end: ruff format strips it from notebook cells
 
 
 def apply(path: Path, check: bool) -> bool:
