@@ -43,7 +43,9 @@ def scalar_rnn_chain_rule(
     """Run the scalar RNN over ``xs`` and split ``dL_T/dw_h`` into one term per step.
 
     Args:
-        w_x, w_h, b: input weight, recurrent weight and bias of the one hidden unit.
+        w_x: the input weight of the one hidden unit.
+        w_h: its recurrent weight.
+        b: its bias.
         v: output weight, ``y_hat = v h_T``.
         xs: the inputs ``x_1, ..., x_T`` (at least one).
         y: the target for the last step.
