@@ -3,7 +3,7 @@ import pytest
 
 from course_code.data.echo import delayed_echo
 from course_code.scratch import init_rnn_params
-from course_code.scratch.echo_training import (
+from course_code.training.echo_training import (
     echo_accuracy_by_step,
     memory_probe_accuracy,
     targets_inside_window,

@@ -37,10 +37,7 @@ FLOORS = _docstring_floors()
 
 # Imports that run up or sideways today, each to be moved by the helper who owns it.
 # Remove a line when its import is gone; add none.
-KNOWN_EXCEPTIONS = {
-    ("scratch.echo_training", "data.echo"),  # a training run on a data set: belongs above both
-    ("training.gradient_by_distance", "models.last_state"),  # reads a model: belongs in models
-}
+KNOWN_EXCEPTIONS: set[tuple[str, str]] = set()
 
 
 def _unit(module: str) -> str:
@@ -107,6 +104,4 @@ def test_known_exceptions_still_exist():
 
 @pytest.mark.parametrize("importer, imported, private", [row for row in _imports() if row[2]])
 def test_no_private_name_crosses_modules(importer, imported, private):
-    if (importer, imported) == ("course_code.models.attention_seq2seq", "course_code.models.seq2seq"):
-        pytest.xfail("models.seq2seq._unpack: its owner is making it public")
     assert importer == imported, f"{importer} imports private {private} from {imported}"

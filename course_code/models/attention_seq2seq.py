@@ -20,7 +20,7 @@ from typing import NamedTuple
 import torch
 from torch import nn
 
-from course_code.models.seq2seq import Encoder, _unpack, check_ids, check_size
+from course_code.models.seq2seq import Encoder, check_ids, check_size, unpack_batch
 from course_code.nn.attention import AdditiveAttention
 from course_code.reproducibility import seeded_init
 
@@ -97,7 +97,7 @@ class AttentionSeq2Seq(nn.Module):
         keys = encoded.states
         h0 = torch.tanh(self.init(encoded.summary))
         no_weights = torch.zeros_like(encoded.mask, dtype=keys.dtype)
-        return AttentionState(h0, keys, self.attention.project_keys(keys), encoded.mask,
+        return AttentionState(h0, keys, self.attention.project_keys(keys, encoded.mask), encoded.mask,
                               no_weights)
 
     def decode_step(self, previous_ids: torch.Tensor,
@@ -115,7 +115,7 @@ class AttentionSeq2Seq(nn.Module):
         return logits, state._replace(h=h, weights=weights)
 
     def _teacher_forced(self, batch) -> tuple[torch.Tensor, torch.Tensor]:
-        source, decoder_input = _unpack(batch)
+        source, decoder_input = unpack_batch(batch)
         check_ids("decoder_input", decoder_input, vocab_size=self.target_vocab_size)
         state = self.encode(source)
         if decoder_input.shape[0] != state.h.shape[0]:

@@ -31,13 +31,14 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from numbers import Integral, Real
+from numbers import Real
 from typing import NamedTuple
 
 import torch
 from torch.nn import functional as F
 
 from course_code.data.pairs import BOS, EOS, PAD
+from course_code.shapes import check_positive_int
 
 __all__ = [
     "Decoded",
@@ -82,14 +83,7 @@ def _check(source: torch.Tensor, max_len) -> None:
     if source.dim() != 2:
         raise ValueError(f"source must be a tensor of ids of shape (N, S), "
                          f"got shape {tuple(source.shape)}")
-    if isinstance(max_len, bool) or not isinstance(max_len, Integral) or max_len < 1:
-        raise ValueError(f"max_len must be a positive integer, got {max_len!r}")
-
-
-def _check_positive_int(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
+    check_positive_int("max_len", max_len)
 
 
 def _log_probs(logits: torch.Tensor) -> torch.Tensor:
@@ -247,7 +241,7 @@ def beam_search(model, source: torch.Tensor, beam_width: int, max_len: int,
         ValueError: if an argument is out of range.
     """
     _check(source, max_len)
-    beam_width = _check_positive_int("beam_width", beam_width)
+    beam_width = check_positive_int("beam_width", beam_width)
     if isinstance(length_penalty, bool) or not isinstance(length_penalty, Real) \
             or not 0 <= length_penalty < float("inf"):
         raise ValueError(f"length_penalty must be a number >= 0, got {length_penalty!r}")
@@ -315,7 +309,7 @@ def exact_search(model, source: torch.Tensor, max_len: int,
         ValueError: if an argument is out of range.
     """
     _check(source, max_len)
-    max_expansions = _check_positive_int("max_expansions", max_expansions)
+    max_expansions = check_positive_int("max_expansions", max_expansions)
     was_training = model.training
     model.eval()
     results, counts = [], []

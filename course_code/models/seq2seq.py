@@ -46,6 +46,7 @@ __all__ = [
     "Seq2Seq",
     "check_ids",
     "check_size",
+    "unpack_batch",
 ]
 
 CONDITIONING = ("init", "input", "both")
@@ -282,7 +283,7 @@ class Seq2Seq(nn.Module):
                                               self.encoder.output_size, conditioning)
 
     def forward(self, batch: tuple[torch.Tensor, torch.Tensor]) -> torch.Tensor:
-        source, decoder_input = _unpack(batch)
+        source, decoder_input = unpack_batch(batch)
         return self.decoder(decoder_input, self.encoder(source).summary)
 
     def encode(self, source: torch.Tensor) -> DecoderState:
@@ -295,8 +296,12 @@ class Seq2Seq(nn.Module):
         return self.decoder.step(previous_ids, state)
 
 
-def _unpack(batch) -> tuple[torch.Tensor, torch.Tensor]:
-    """``(source, decoder_input)`` from a model's one argument, or a clear error."""
+def unpack_batch(batch) -> tuple[torch.Tensor, torch.Tensor]:
+    """``(source, decoder_input)`` from an encoder-decoder's one argument, or a clear error.
+
+    Raises:
+        TypeError: if ``batch`` is not a pair.
+    """
     if not isinstance(batch, (tuple, list)) or len(batch) != 2:
         raise TypeError("an encoder-decoder takes one argument, the pair "
                         f"(source (N, S), decoder_input (N, T)), got {type(batch).__name__}")

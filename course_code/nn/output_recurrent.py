@@ -18,6 +18,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from course_code.shapes import check_positive_int
+
 __all__ = ["OutputRecurrentRNN"]
 
 
@@ -42,8 +44,7 @@ class OutputRecurrentRNN(nn.Module):
             ("hidden_size", hidden_size),
             ("num_classes", num_classes),
         ):
-            if not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be a positive integer, got {value!r}")
+            check_positive_int(name, value)
         self.num_classes = num_classes
         self.input_to_hidden = nn.Linear(input_size, hidden_size)
         self.output_to_hidden = nn.Linear(num_classes, hidden_size, bias=False)

@@ -14,6 +14,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from course_code.shapes import check_positive_int
+
 __all__ = ["truncated_bptt_backward"]
 
 
@@ -45,8 +47,7 @@ def truncated_bptt_backward(
         ValueError: if ``k`` is not a positive integer, ``reduction`` is unknown or
             the shapes of ``x`` and ``targets`` do not fit.
     """
-    if not isinstance(k, int) or k < 1:
-        raise ValueError(f"k must be a positive integer, got {k!r}")
+    k = check_positive_int("k", k)
     if reduction not in ("sum", "mean"):
         raise ValueError(f"reduction must be 'sum' or 'mean', got {reduction!r}")
     if x.dim() != 3 or targets.shape != x.shape[:2]:

@@ -20,7 +20,7 @@ from course_code.scratch.rnn import (
     rnn_backward,
     rnn_forward,
 )
-from course_code.shapes import check_shape
+from course_code.shapes import check_positive_int, check_shape
 
 __all__ = ["chunked_bptt_gradients"]
 
@@ -54,8 +54,7 @@ def chunked_bptt_gradients(
         ValueError: if ``k`` is not a positive integer, ``reduction`` is unknown,
             or the shapes do not fit.
     """
-    if not isinstance(k, (int, np.integer)) or k < 1:
-        raise ValueError(f"k must be a positive integer, got {k!r}")
+    k = check_positive_int("k", k)
     if reduction not in ("sum", "mean"):
         raise ValueError(f"reduction must be 'sum' or 'mean', got {reduction!r}")
     sizes = check_shape("x", x, ("N", "T", "D"))

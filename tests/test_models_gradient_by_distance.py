@@ -1,4 +1,4 @@
-"""Tests of course_code.training.gradient_by_distance.recurrent_gradient_by_step."""
+"""Tests of course_code.models.gradient_by_distance.recurrent_gradient_by_step."""
 
 import numpy as np
 import pytest
@@ -7,7 +7,7 @@ import torch
 from course_code.data.long_range import adding_problem
 from course_code.models.last_state import LastStateRegressor
 from course_code.models.long_memory import adding_regressor
-from course_code.training.gradient_by_distance import recurrent_gradient_by_step
+from course_code.models.gradient_by_distance import recurrent_gradient_by_step
 
 
 def batch(n=16, length=9, seed=0):
