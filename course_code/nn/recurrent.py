@@ -70,7 +70,13 @@ def _output_of(cell: RecurrentCell, state):
     return state[0] if cell.paired_state else state
 
 
-def run_cell(cell: RecurrentCell, x: torch.Tensor, state, params: Params, mask: torch.Tensor | None = None):
+def run_cell(
+    cell: RecurrentCell,
+    x: torch.Tensor,
+    state,
+    params: Params,
+    mask: torch.Tensor | None = None,
+):
     """One layer, one direction, left to right, over a batch-first ``x (N, T, D)``.
 
     Args:
@@ -86,7 +92,9 @@ def run_cell(cell: RecurrentCell, x: torch.Tensor, state, params: Params, mask: 
     if mask is None and cell.layer is not None:
         return cell.layer(x, state, *params)
     if mask is not None:
-        x = torch.where(mask[..., None], x, torch.zeros_like(x))  # padding never enters the cell
+        x = torch.where(
+            mask[..., None], x, torch.zeros_like(x)
+        )  # padding never enters the cell
     outputs = []
     for t in range(x.shape[1]):
         new = cell.step(x[:, t], state, *params)
@@ -96,9 +104,14 @@ def run_cell(cell: RecurrentCell, x: torch.Tensor, state, params: Params, mask: 
             continue
         real = mask[:, t, None]  # (N, 1): True while the row still has real steps
         if cell.paired_state:
-            state = (torch.where(real, new[0], state[0]), torch.where(real, new[1], state[1]))
+            state = (
+                torch.where(real, new[0], state[0]),
+                torch.where(real, new[1], state[1]),
+            )
         else:
-            state = torch.where(real, new, state)  # a finished row keeps its last real state
+            state = torch.where(
+                real, new, state
+            )  # a finished row keeps its last real state
         h = _output_of(cell, new)
         outputs.append(torch.where(real, h, torch.zeros_like(h)))
     return torch.stack(outputs, dim=1), state
@@ -136,13 +149,23 @@ class RecurrentStack(LayerStack):
         TypeError: for inputs that are not tensors, or not of the parameters' dtype.
     """
 
-    def __init__(self, cell: RecurrentCell, input_size: int, hidden_size: int, num_layers: int = 1,
-                 bias: bool = True, bidirectional: bool = False, dropout: float = 0.0) -> None:
+    def __init__(
+        self,
+        cell: RecurrentCell,
+        input_size: int,
+        hidden_size: int,
+        num_layers: int = 1,
+        bias: bool = True,
+        bidirectional: bool = False,
+        dropout: float = 0.0,
+    ) -> None:
         for name, flag in (("bias", bias), ("bidirectional", bidirectional)):
             if not isinstance(flag, bool):
                 raise ArgumentTypeError(f"{name} must be True or False, got {flag!r}")
         dropout = check_probability("dropout", dropout)
-        super().__init__(input_size, hidden_size, num_layers, bias, cell.blocks, bidirectional)
+        super().__init__(
+            input_size, hidden_size, num_layers, bias, cell.blocks, bidirectional
+        )
         self.cell, self.dropout = cell, dropout
 
     def check_inputs(self, x, state=None, lengths=None):
@@ -151,9 +174,13 @@ class RecurrentStack(LayerStack):
         ``mask`` is ``(N, T)`` booleans from ``lengths``, or ``None``.
         """
         weight = self.weight_ih_l0
-        sizes = check_tensor("x", x, ("N", "T", "D"), {"D": self.input_size}, dtype=weight.dtype)
+        sizes = check_tensor(
+            "x", x, ("N", "T", "D"), {"D": self.input_size}, dtype=weight.dtype
+        )
         if sizes["T"] == 0:
-            raise ValueError(f"x must have at least one time step, got shape {tuple(x.shape)} (T=0)")
+            raise ValueError(
+                f"x must have at least one time step, got shape {tuple(x.shape)} (T=0)"
+            )
         rows = "2L" if self.bidirectional else "L"
         sizes.update(L=self.num_layers, H=self.hidden_size)
         shape = (len(self.suffixes) * self.num_layers, sizes["N"], self.hidden_size)
@@ -162,25 +189,37 @@ class RecurrentStack(LayerStack):
             state = (zeros, zeros) if self.cell.paired_state else zeros
         elif self.cell.paired_state:
             if not isinstance(state, (tuple, list)) or len(state) != 2:
-                raise ArgumentTypeError(f"the state of an LSTM must be a pair (h0, c0), each of shape "
-                                        f"({rows}, N, H), got {type(state).__name__}")
+                raise ArgumentTypeError(
+                    f"the state of an LSTM must be a pair (h0, c0), each of shape "
+                    f"({rows}, N, H), got {type(state).__name__}"
+                )
             for name, part in zip(("h0", "c0"), state):
                 check_tensor(name, part, (rows, "N", "H"), sizes, dtype=weight.dtype)
             state = tuple(state)
         else:
             check_tensor("h0", state, (rows, "N", "H"), sizes, dtype=weight.dtype)
-        mask = None if lengths is None else steps_mask(lengths, sizes["T"], N=sizes["N"]).to(x.device)
+        mask = (
+            None
+            if lengths is None
+            else steps_mask(lengths, sizes["T"], N=sizes["N"]).to(x.device)
+        )
         return state, mask
 
-    def run_direction(self, layer: int, suffix: str, x: torch.Tensor, state, mask: torch.Tensor | None):
+    def run_direction(
+        self, layer: int, suffix: str, x: torch.Tensor, state, mask: torch.Tensor | None
+    ):
         """Layer ``layer`` in one direction (``suffix`` ``""`` or ``"_reverse"``), left to right over ``x``.
 
         ``state`` holds the initial states of every row of the stack; this picks its own.
         Returns ``(output (N, T, H), final state)``.
         """
         row = layer * len(self.suffixes) + self.suffixes.index(suffix)
-        initial = (state[0][row], state[1][row]) if self.cell.paired_state else state[row]
-        return run_cell(self.cell, x, initial, self.layer_parameters(layer, suffix), mask)
+        initial = (
+            (state[0][row], state[1][row]) if self.cell.paired_state else state[row]
+        )
+        return run_cell(
+            self.cell, x, initial, self.layer_parameters(layer, suffix), mask
+        )
 
     def forward(self, x: torch.Tensor, state=None, lengths: torch.Tensor | None = None):
         state, mask = self.check_inputs(x, state, lengths)
@@ -188,16 +227,29 @@ class RecurrentStack(LayerStack):
         layer_input = x
         for layer in range(self.num_layers):
             if layer > 0 and self.dropout > 0:
-                layer_input = F.dropout(layer_input, self.dropout, self.training)  # between layers only
+                layer_input = F.dropout(
+                    layer_input, self.dropout, self.training
+                )  # between layers only
             if self.bidirectional:
                 layer_input, (forward_state, backward_state) = run_both_directions(
-                    lambda inputs, _, layer=layer: self.run_direction(layer, "", inputs, state, mask),
-                    lambda inputs, _, layer=layer: self.run_direction(layer, "_reverse", inputs, state, mask),
-                    layer_input, lengths)
+                    lambda inputs, _, layer=layer: self.run_direction(
+                        layer, "", inputs, state, mask
+                    ),
+                    lambda inputs, _, layer=layer: self.run_direction(
+                        layer, "_reverse", inputs, state, mask
+                    ),
+                    layer_input,
+                    lengths,
+                )
                 finals += [forward_state, backward_state]
             else:
-                layer_input, final = self.run_direction(layer, "", layer_input, state, mask)
+                layer_input, final = self.run_direction(
+                    layer, "", layer_input, state, mask
+                )
                 finals.append(final)
         if self.cell.paired_state:
-            return layer_input, (torch.stack([h for h, _ in finals]), torch.stack([c for _, c in finals]))
+            return layer_input, (
+                torch.stack([h for h, _ in finals]),
+                torch.stack([c for _, c in finals]),
+            )
         return layer_input, torch.stack(finals)

@@ -46,9 +46,15 @@ GATE_BLOCKS = {"rnn": 1, "gru": 3, "lstm": 4}  # rows of weight_ih per hidden un
 def _cell(mode: str, nonlinearity: str = "tanh"):
     if mode not in GATE_BLOCKS:
         raise ValueError(f"mode must be one of {sorted(GATE_BLOCKS)}, got {mode!r}")
-    if nonlinearity not in ("tanh", "relu") or (mode != "rnn" and nonlinearity != "tanh"):
-        raise ValueError(f"nonlinearity must be 'tanh' (or 'relu' for mode='rnn'), got {nonlinearity!r}")
-    return {"rnn": RNN_CELLS.get(nonlinearity), "gru": GRU_CELL, "lstm": LSTM_CELL}[mode]
+    if nonlinearity not in ("tanh", "relu") or (
+        mode != "rnn" and nonlinearity != "tanh"
+    ):
+        raise ValueError(
+            f"nonlinearity must be 'tanh' (or 'relu' for mode='rnn'), got {nonlinearity!r}"
+        )
+    return {"rnn": RNN_CELLS.get(nonlinearity), "gru": GRU_CELL, "lstm": LSTM_CELL}[
+        mode
+    ]
 
 
 def run_layer(mode: str, x, state, params, lengths=None, nonlinearity: str = "tanh"):
@@ -68,7 +74,11 @@ def run_layer(mode: str, x, state, params, lengths=None, nonlinearity: str = "ta
     Raises:
         ValueError: for an unknown mode or nonlinearity, or lengths outside ``[1, T]``.
     """
-    mask = None if lengths is None else steps_mask(lengths, x.shape[1], N=x.shape[0]).to(x.device)
+    mask = (
+        None
+        if lengths is None
+        else steps_mask(lengths, x.shape[1], N=x.shape[0]).to(x.device)
+    )
     return run_cell(_cell(mode, nonlinearity), x, state, params, mask)
 
 
@@ -110,8 +120,15 @@ class StackedRNN(RecurrentStack):
         nonlinearity: str = "tanh",
         bias: bool = True,
     ) -> None:
-        super().__init__(_cell(mode, nonlinearity), input_size, hidden_size, num_layers, bias,
-                         bidirectional, dropout)
+        super().__init__(
+            _cell(mode, nonlinearity),
+            input_size,
+            hidden_size,
+            num_layers,
+            bias,
+            bidirectional,
+            dropout,
+        )
         self.mode, self.nonlinearity = mode, nonlinearity
 
     def forward(self, x: torch.Tensor, state=None, lengths: torch.Tensor | None = None):
@@ -119,5 +136,7 @@ class StackedRNN(RecurrentStack):
         return super().forward(x, state, lengths)
 
     def extra_repr(self) -> str:
-        return (f"{self.mode!r}, {self.input_size}, {self.hidden_size}, num_layers={self.num_layers}, "
-                f"bidirectional={self.bidirectional}, dropout={self.dropout}")
+        return (
+            f"{self.mode!r}, {self.input_size}, {self.hidden_size}, num_layers={self.num_layers}, "
+            f"bidirectional={self.bidirectional}, dropout={self.dropout}"
+        )
