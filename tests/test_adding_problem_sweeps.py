@@ -13,6 +13,8 @@ import pytest
 
 from course_code.data.files import data_file
 
+pytest.importorskip("torch", reason="the sweep trains torch models")
+
 SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "adding_problem_sweeps.py"
 
 

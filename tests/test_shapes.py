@@ -50,6 +50,7 @@ def test_stacked_axes_are_spelled_with_their_multiple():
 
 
 def test_check_positive_int_accepts_numpy_integers_and_refuses_bools():
+    pytest.importorskip("torch")
     from course_code.nn.rnn import VanillaRNN
     from course_code.shapes import ArgumentTypeError, check_positive_int
 
@@ -64,7 +65,7 @@ def test_check_positive_int_accepts_numpy_integers_and_refuses_bools():
 
 
 def test_check_tensor_and_check_generator_say_how_to_convert():
-    import torch
+    torch = pytest.importorskip("torch")
 
     from course_code.shapes import check_generator, check_ids, check_tensor
 
