@@ -6,8 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from course_code.data.long_range import ADDING_BASELINE_MSE
-from course_code.data.recent_adding import recent_adding_problem
+from course_code.data.long_range import ADDING_BASELINE_MSE, adding_problem
 from course_code.models.adding_runs import SUCCESS_MSE, adding_model, adding_run
 from course_code.models.char_lm_runs import char_lm_run
 from course_code.models.recurrent_regressor import last_state_regressor
@@ -31,18 +30,18 @@ def test_success_threshold_is_a_tenth_of_the_baseline():
     assert SUCCESS_MSE == pytest.approx(1 / 60)
 
 
-def test_recent_adding_problem_marks_the_last_two_steps():
-    x, y = recent_adding_problem(50, 12, 2, np.random.default_rng(0))
+def test_adding_problem_with_a_window_marks_the_last_steps():
+    x, y = adding_problem(50, 12, np.random.default_rng(0), window=2)
     assert x.shape == (50, 12, 2) and y.shape == (50,)
     np.testing.assert_array_equal(x[:, :, 1].sum(axis=1), 2)
     np.testing.assert_array_equal(x[:, -2:, 1], 1)
     np.testing.assert_allclose(y, x[:, -2:, 0].sum(axis=1))
-    x, _ = recent_adding_problem(200, 12, 6, np.random.default_rng(1))
+    x, _ = adding_problem(200, 12, np.random.default_rng(1), window=6)
     marked = np.nonzero(x[:, :, 1])[1].reshape(200, 2)
     assert marked[:, 0].min() == 6 and marked[:, 0].max() == 8
     assert marked[:, 1].min() == 9 and marked[:, 1].max() == 11
     with pytest.raises(ValueError, match="window must be between 2 and T=5, got 6"):
-        recent_adding_problem(1, 5, 6, np.random.default_rng(0))
+        adding_problem(1, 5, np.random.default_rng(0), window=6)
 
 
 def test_adding_run_equals_the_training_helper_at_every_checkpoint():

@@ -23,30 +23,53 @@ def _check_positive(**values) -> None:
         check_positive_int(name, value)
 
 
-def adding_problem(num_sequences: int, length: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def adding_problem(
+    num_sequences: int,
+    length: int,
+    rng: np.random.Generator,
+    window: int | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """Sequences of random numbers, two of them marked; the target is the sum of the marked two.
 
     Each step has two features: a value drawn from U[0, 1] and a marker, 1 at
-    exactly two steps (one in the first half of the sequence, one in the
-    second half) and 0 elsewhere. The network must find the marked values,
-    hold the first one in memory across up to ``length`` steps, and add them.
+    exactly two steps and 0 elsewhere. By default one marker falls in the first
+    half of the sequence and one in the second, so the network must find the
+    marked values, hold the first one in memory across up to ``length`` steps,
+    and add them. With ``window`` the two markers fall among the last ``window``
+    steps instead (one in the first half of that window, one in the second);
+    ``window = 2`` marks the last two steps, a dependency of one step in a
+    sequence as long as before, which separates the length of the *dependency*
+    from the length of the *sequence*. The values, the target and its baseline
+    MSE 1/6 are the same either way, and ``window = length`` is the default task,
+    draw for draw.
 
     Args:
         num_sequences: ``N``.
         length: ``T``, at least 2.
         rng: the source of randomness.
+        window: how many of the last steps the markers may fall in,
+            ``2 <= window <= T``, or ``None`` for the whole sequence.
 
     Returns:
         ``(x, y)``: inputs ``(N, T, 2)`` (values, markers) and targets ``(N,)`` in [0, 2].
+
+    Raises:
+        ValueError: if a size is not a positive integer, ``length < 2`` or
+            ``window`` is not in ``[2, T]``.
     """
     _check_positive(num_sequences=num_sequences, length=length)
     check_generator("rng", rng)
     if length < 2:
         raise ValueError(f"length must be at least 2 (two marked steps), got {length}")
+    if window is None:
+        window = length
+    check_positive_int("window", window)
+    if not 2 <= window <= length:
+        raise ValueError(f"window must be between 2 and T={length}, got {window}")
     values = rng.uniform(0.0, 1.0, size=(num_sequences, length))
-    half = length // 2
-    first = rng.integers(0, half, size=num_sequences)
-    second = rng.integers(half, length, size=num_sequences)
+    start, half = length - window, window // 2
+    first = rng.integers(start, start + half, size=num_sequences)
+    second = rng.integers(start + half, length, size=num_sequences)
     markers = np.zeros_like(values)
     rows = np.arange(num_sequences)
     markers[rows, first] = 1.0

@@ -13,7 +13,7 @@ run's test MSE after ``k`` updates equals that of
 Two tasks share the inputs, the target and the baseline MSE 1/6:
 ``"adding"`` (:func:`~course_code.data.long_range.adding_problem`, one marker
 in each half: a dependency of up to ``T`` steps) and ``"recent"``
-(:func:`~course_code.data.recent_adding.recent_adding_problem` with both
+(:func:`~course_code.data.long_range.adding_problem` with ``window=2``, both
 markers in the last two steps: a dependency of one step).
 """
 
@@ -27,7 +27,6 @@ from torch import nn
 from torch.nn import functional as F
 
 from course_code.data.long_range import ADDING_BASELINE_MSE, adding_problem
-from course_code.data.recent_adding import recent_adding_problem
 from course_code.models.long_memory import adding_regressor
 from course_code.models.recurrent_regressor import last_state_regressor
 from course_code.training.adding_problem import TEST_SEED
@@ -131,7 +130,7 @@ class AddingRun:
 def _task_data(task: str, num_sequences: int, length: int, rng: np.random.Generator):
     if task == "adding":
         return adding_problem(num_sequences, length, rng)
-    return recent_adding_problem(num_sequences, length, 2, rng)
+    return adding_problem(num_sequences, length, rng, window=2)
 
 
 def adding_run(
