@@ -49,7 +49,7 @@ def cell_source() -> str:
         "    import subprocess\n"
         "\n"
         f'    COURSE = "course_code @ git+{url}@{branch}"\n'
-        "    subprocess.run([sys.executable, \"-m\", \"pip\", \"install\", \"-q\", COURSE], check=True)"
+        '    subprocess.run([sys.executable, "-m", "pip", "install", "-q", COURSE], check=True)'
     )  # no newline at the end: ruff format strips it from notebook cells
 
 
@@ -61,11 +61,19 @@ def apply(path: Path, check: bool) -> bool:
     """
     notebook = nbformat.read(path, as_version=4)
     source = cell_source()
-    found = [i for i, c in enumerate(notebook.cells) if c.cell_type == "code" and c.source.startswith(MARKER)]
+    found = [
+        i
+        for i, c in enumerate(notebook.cells)
+        if c.cell_type == "code" and c.source.startswith(MARKER)
+    ]
     if found:
         index = found[0]
         old = notebook.cells[index]
-        if old.source == source and old.metadata.get("tags") == TAGS and not old.outputs:
+        if (
+            old.source == source
+            and old.metadata.get("tags") == TAGS
+            and not old.outputs
+        ):
             return False
     if check:
         return True
@@ -88,7 +96,9 @@ def main(argv: list[str] | None = None) -> int:
     paths = args.notebooks or sorted((REPO / "chapters").glob("*.ipynb"))
     changed = [path for path in paths if apply(path, args.check)]
     for path in changed:
-        print(f"{path}: {'lacks the Colab cell or has another' if args.check else 'Colab cell written'}")
+        print(
+            f"{path}: {'lacks the Colab cell or has another' if args.check else 'Colab cell written'}"
+        )
     return 1 if (args.check and changed) else 0
 
 

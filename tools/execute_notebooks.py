@@ -8,12 +8,18 @@ Run it after editing a notebook (``make notebooks`` runs it on every chapter).
 Each notebook runs in its own folder with the ``python3`` kernel, and is
 rewritten only if it executed without error and its content changed: no
 execution timestamps are recorded and cell ids are kept, so re-running a
-notebook whose outputs did not change leaves its file byte-identical.
+notebook whose outputs did not change leaves its file byte-identical. A cell
+tagged ``nbval-ignore-output`` holds measurements (timings): when a re-run changes
+only its digits, the stored output is kept (``--refresh-measurements`` stores the
+new numbers), so timing jitter alone never dirties a notebook.
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
+import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -23,13 +29,48 @@ from nbclient import NotebookClient
 from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 
 CELL_TIMEOUT_SECONDS = 120
+# Cells whose outputs nbval does not compare because they are measurements (timings).
+MEASURED_TAG = "nbval-ignore-output"
 
 
-def execute(path: Path, cell_timeout: float = CELL_TIMEOUT_SECONDS) -> tuple[float, bool]:
+def _digits_masked(outputs) -> str:
+    return re.sub(r"\d+", "0", json.dumps(outputs, sort_keys=True))
+
+
+def keep_measurements(old: nbformat.NotebookNode, new: nbformat.NotebookNode) -> None:
+    """Keep a measured cell's stored output when a re-run changed only its digits.
+
+    A timing printed in a cell tagged ``nbval-ignore-output`` differs on every run;
+    rewriting it would change the file although nothing but the clock did. When the
+    new output equals the stored one with every digit masked, the stored one stays
+    (``--refresh-measurements`` stores the new numbers instead).
+    """
+    for old_cell, new_cell in zip(old.cells, new.cells):
+        if new_cell.cell_type != "code" or MEASURED_TAG not in new_cell.metadata.get(
+            "tags", []
+        ):
+            continue
+        if old_cell.get("source") == new_cell.source and _digits_masked(
+            old_cell.outputs
+        ) == _digits_masked(new_cell.outputs):
+            new_cell.outputs = old_cell.outputs
+            new_cell.execution_count = old_cell.execution_count
+
+
+def execute(
+    path: Path,
+    cell_timeout: float = CELL_TIMEOUT_SECONDS,
+    refresh_measurements: bool = False,
+) -> tuple[float, bool]:
     """Run one notebook in place; return the seconds it took and whether the file changed."""
     before = path.read_text(encoding="utf-8")
     notebook = nbformat.reads(before, as_version=4)
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    stored = copy.deepcopy(notebook)
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     client = NotebookClient(
         notebook,
         timeout=cell_timeout,
@@ -44,6 +85,8 @@ def execute(path: Path, cell_timeout: float = CELL_TIMEOUT_SECONDS) -> tuple[flo
     notebook, _ = CoalesceStreamsPreprocessor().preprocess(notebook, {})
     for cell in notebook.cells:  # timestamps an earlier run may have stored
         cell.metadata.pop("execution", None)
+    if not refresh_measurements:
+        keep_measurements(stored, notebook)
     after = nbformat.writes(notebook) + "\n"
     changed = after != before
     if changed:
@@ -55,12 +98,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="+", type=Path)
     parser.add_argument(
-        "--cell-timeout", type=float, default=CELL_TIMEOUT_SECONDS,
+        "--cell-timeout",
+        type=float,
+        default=CELL_TIMEOUT_SECONDS,
         help=f"seconds one cell may run (default {CELL_TIMEOUT_SECONDS}; raise it on a busy machine)",
+    )
+    parser.add_argument(
+        "--refresh-measurements",
+        action="store_true",
+        help="store new timings even when only their digits changed (cells tagged nbval-ignore-output)",
     )
     args = parser.parse_args(argv)
     for path in args.notebooks:
-        elapsed, changed = execute(path, args.cell_timeout)
+        elapsed, changed = execute(path, args.cell_timeout, args.refresh_measurements)
         outcome = "rewritten" if changed else "unchanged"
         print(f"{path}: executed in {elapsed:.1f} s, {outcome}", flush=True)
     return 0
