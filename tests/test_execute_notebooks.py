@@ -40,3 +40,24 @@ def test_a_changed_measurement_text_or_an_ordinary_cell_is_updated():
     stored, rerun = _notebook("a\n", "4\n"), _notebook("a\n", "7\n")
     execute_notebooks.keep_measurements(stored, rerun)
     assert rerun.cells[1].outputs[0].text == "7\n"
+
+
+def test_a_plot_of_measurements_is_kept_when_its_text_is_the_same():
+    def plotted(png: str) -> nbformat.NotebookNode:
+        cell = nbformat.v4.new_code_cell(
+            "plot_times()", metadata={"tags": ["nbval-ignore-output"]}
+        )
+        cell.outputs = [
+            nbformat.v4.new_output(
+                "display_data",
+                data={
+                    "image/png": png,
+                    "text/plain": "<Figure size 600x300 with 1 Axes>",
+                },
+            )
+        ]
+        return nbformat.v4.new_notebook(cells=[cell])
+
+    stored, rerun = plotted("iVBORw0KGgoAAA"), plotted("iVBORw0KGgoBBB")
+    execute_notebooks.keep_measurements(stored, rerun)
+    assert rerun.cells[0].outputs[0].data["image/png"] == "iVBORw0KGgoAAA"
