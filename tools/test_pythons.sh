@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 versions=("$@")
 [ ${#versions[@]} -gt 0 ] || versions=(3.12 3.13)
 # What the torch-free tests import. Versions come from constraints.txt.
-TORCH_FREE="numpy matplotlib tqdm pytest pytest-xdist nbformat nbclient ipykernel"
+TORCH_FREE="numpy matplotlib tqdm pytest pytest-xdist nbformat nbclient nbconvert ipykernel"
 
 find_python() {
     local version=$1 candidate
