@@ -9,15 +9,14 @@ from course_code.nn.deep_rnn import DeepRNN
 from course_code.nn.pyramid import layer_steps
 from course_code.plots.architectures import (
     DEPTH_KINDS,
-    Diagram,
     bidirectional_diagram,
     depth_diagram,
     draw_bidirectional_layer,
     draw_depth_kinds,
-    draw_diagram,
     draw_pyramid,
     pyramid_diagram,
 )
+from course_code.plots.diagram_graph import Diagram, draw_diagram
 
 
 def _nonlinearities(diagram, start, end):

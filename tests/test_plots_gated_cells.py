@@ -4,14 +4,14 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from course_code.plots.gated_cells import (
+from course_code.plots.cell_drawing import (
     FIGURE_WIDTH,
     HIGHLIGHT,
     MIN_FONTSIZE,
     draw_cell,
-    gru_cell_diagram,
-    lstm_cell_diagram,
 )
+from course_code.plots.gru_cell import gru_cell_diagram
+from course_code.plots.lstm_cell import lstm_cell_diagram
 from course_code.scratch.gru import gru_step_forward_cho, init_gru_params
 from course_code.scratch.lstm import init_lstm_params, lstm_step_forward
 
