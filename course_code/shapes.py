@@ -23,7 +23,11 @@ argument and what was expected:
 
 * :func:`check_shape`: an array's shape, in the letters above;
 * :func:`check_float_dtype`: NumPy arrays of one floating-point dtype;
-* :func:`check_positive_int`: a size or a count (``True`` is not a size);
+* :func:`check_positive_int`: a size or a count (``True`` is not a size), or an
+  integer in a range;
+* :func:`check_positive_real`: a learning rate, a threshold or a temperature, a
+  finite number above 0 (:func:`check_real` for other intervals,
+  :func:`check_probability` for ``[0, 1]``);
 * :func:`check_generator`: an ``rng`` argument;
 * :func:`check_numpy_array` and :func:`check_tensor`: NumPy on the NumPy side, torch on the
   torch side, with a hint how to convert.
@@ -49,6 +53,7 @@ __all__ = [
     "check_numpy_array",
     "check_numpy_arrays",
     "check_positive_int",
+    "check_positive_real",
     "check_probability",
     "check_real",
     "check_shape",
@@ -157,8 +162,9 @@ def check_float_dtype(**arrays) -> np.dtype:
     return next(iter(dtypes.values()))
 
 
-def check_positive_int(name: str, value, minimum: int = 1) -> int:
-    """Return ``value`` as an ``int`` if it is an integer of at least ``minimum``; else raise.
+def check_positive_int(name: str, value, minimum: int = 1, maximum: int | None = None,
+                       what: str | None = None) -> int:
+    """Return ``value`` as an ``int`` if it is an integer in ``[minimum, maximum]``; else raise.
 
     Python and NumPy integers are accepted (``np.int64(3)`` is a size);
     ``True`` and ``3.0`` are not.
@@ -167,17 +173,55 @@ def check_positive_int(name: str, value, minimum: int = 1) -> int:
         name: the argument's name, for the message.
         value: the value to check.
         minimum: the smallest allowed value (1 for sizes, 0 for counts that may be empty).
+        maximum: the largest allowed value, or ``None`` for no bound.
+        what: how the message describes the expected value, for a caller that adds
+            a condition of its own and raises with the same words, for example
+            ``"a positive divisor of E=8"``; by default the message names the interval.
 
     Raises:
         ArgumentTypeError: if ``value`` is not an integer (a ``bool`` is not one).
-        ValueError: if ``value`` is smaller than ``minimum``.
+        ValueError: if ``value`` lies outside ``[minimum, maximum]``.
+
+    Example:
+        >>> check_positive_int("num_steps", 3, minimum=2, maximum=5)
+        3
     """
-    wanted = {1: "a positive integer", 0: "a non-negative integer"}.get(minimum, f"an integer of at least {minimum}")
+    if what is not None:
+        wanted = what
+    elif maximum is not None:
+        wanted = f"an integer in [{minimum}, {maximum}]"
+    else:
+        wanted = {1: "a positive integer", 0: "a non-negative integer"}.get(
+            minimum, f"an integer of at least {minimum}"
+        )
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, Integral):
         raise ArgumentTypeError(f"{name} must be {wanted}, got {value!r}")
-    if value < minimum:
+    if value < minimum or (maximum is not None and value > maximum):
         raise ValueError(f"{name} must be {wanted}, got {value!r}")
     return int(value)
+
+
+def check_positive_real(name: str, value) -> float:
+    """Return ``value`` as a ``float`` if it is a finite real number above 0; else raise.
+
+    For learning rates, thresholds, temperatures and other scales: ``0``, a
+    negative number, NaN and infinity are rejected, and so is ``True``.
+
+    Raises:
+        ArgumentTypeError: if ``value`` is not a real number (a ``bool`` is not one).
+        ValueError: if it is not finite or not above 0.
+
+    Example:
+        >>> check_positive_real("learning_rate", 0.1)
+        0.1
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, Real):
+        raise ArgumentTypeError(f"{name} must be a positive number, got {value!r}")
+    number = float(value)
+    if not 0.0 < number < np.inf:  # False for NaN too
+        finite = "" if np.isfinite(number) or np.isnan(number) else " (it must be finite)"
+        raise ValueError(f"{name} must be a positive number, got {value!r}{finite}")
+    return number
 
 
 def check_real(name: str, value, low: float = -np.inf, high: float = np.inf,

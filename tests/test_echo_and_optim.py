@@ -30,7 +30,7 @@ def test_sgd_step_moves_against_the_gradient():
     grads = init_rnn_params(2, 3, 2, np.random.default_rng(1))
     sgd_step(params, grads, 0.1)
     np.testing.assert_allclose(params.W_hh, before - 0.1 * grads.W_hh)
-    with pytest.raises(ValueError, match="learning_rate must be positive, got 0"):
+    with pytest.raises(ValueError, match="learning_rate must be a positive number, got 0"):
         sgd_step(params, grads, 0)
     grads.W_hy = np.zeros((3, 3))
     with pytest.raises(ValueError, match=r"gradient for W_hy must have shape \(2, 3\), got \(3, 3\)"):

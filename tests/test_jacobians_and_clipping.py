@@ -71,7 +71,7 @@ def test_input_validation():
         hidden_jacobian_norms(x, h0, W_xh, W_hh, b_h, "softplus")
     with pytest.raises(ValueError, match=r"W_hh must have shape \(H=5, H=5\)"):
         hidden_jacobian_norms(x, h0, W_xh, W_hh[:4], b_h)
-    with pytest.raises(ValueError, match="radius must be positive"):
+    with pytest.raises(ValueError, match="radius must be a positive number"):
         matrix_with_spectral_radius(3, 0.0, np.random.default_rng(0))
 
 
@@ -102,9 +102,9 @@ def test_small_gradients_are_not_clipped_and_elementwise_changes_direction():
     np.testing.assert_array_equal(elementwise, [1.0, 0.1])
     cosine = elementwise @ np.array([10.0, 0.1]) / (np.linalg.norm(elementwise) * np.linalg.norm([10.0, 0.1]))
     assert cosine < 0.999
-    with pytest.raises(ValueError, match="max_norm must be positive"):
+    with pytest.raises(ValueError, match="max_norm must be a positive number"):
         clip_by_global_norm(grads, 0.0)
-    with pytest.raises(ValueError, match="max_value must be positive"):
+    with pytest.raises(ValueError, match="max_value must be a positive number"):
         clip_elementwise(grads, -1.0)
 
 

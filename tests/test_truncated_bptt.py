@@ -103,7 +103,7 @@ def test_bad_arguments_are_named():
     with pytest.raises(ValueError, match="reduction must be 'sum' or 'mean'"):
         chunked_bptt_gradients(params, x, targets, 2, reduction="max")
     rnn, readout = torch.nn.RNN(3, 5, batch_first=True), torch.nn.Linear(5, 4)
-    with pytest.raises(ValueError, match=r"targets \(N, T\)"):
+    with pytest.raises(ValueError, match=r"targets must have shape \(N=2, T=4\)"):
         truncated_bptt_backward(
             rnn, readout, torch.zeros(2, 4, 3), torch.zeros(2, 3), 2
         )

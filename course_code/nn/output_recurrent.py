@@ -18,7 +18,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from course_code.shapes import check_positive_int
+from course_code.shapes import check_ids, check_positive_int, check_tensor
 
 __all__ = ["OutputRecurrentRNN"]
 
@@ -50,12 +50,9 @@ class OutputRecurrentRNN(nn.Module):
         self.output_to_hidden = nn.Linear(num_classes, hidden_size, bias=False)
         self.hidden_to_output = nn.Linear(hidden_size, num_classes)
 
-    def _check(self, x: torch.Tensor) -> None:
-        if x.dim() != 3 or x.shape[2] != self.input_to_hidden.in_features:
-            raise ValueError(
-                f"x must have shape (N, T, D={self.input_to_hidden.in_features}), "
-                f"got {tuple(x.shape)}"
-            )
+    def _check(self, x: torch.Tensor) -> dict[str, int]:
+        sizes = {"D": self.input_to_hidden.in_features}
+        return check_tensor("x", x, ("N", "T", "D"), sizes, dtype="float")
 
     def forward_teacher_forced(
         self, x: torch.Tensor, targets: torch.Tensor
@@ -70,12 +67,9 @@ class OutputRecurrentRNN(nn.Module):
         Returns:
             Logits ``(N, T, V)``.
         """
-        self._check(x)
-        if targets.shape != x.shape[:2]:
-            raise ValueError(
-                f"targets must have shape (N, T) = {tuple(x.shape[:2])}, "
-                f"got {tuple(targets.shape)}"
-            )
+        sizes = self._check(x)
+        check_tensor("targets", targets, ("N", "T"), sizes, dtype="integer")
+        check_ids("targets", targets, self.num_classes)
         previous = F.one_hot(targets, self.num_classes).to(x.dtype)  # (N, T, V)
         previous = torch.cat(
             [torch.zeros_like(previous[:, :1]), previous[:, :-1]], dim=1

@@ -17,26 +17,19 @@ both compute the same outputs and weights. Masks follow the course's convention,
 from __future__ import annotations
 
 import math
-from numbers import Integral
 
 import torch
 from torch import nn
+
+from course_code.shapes import check_positive_int
 
 __all__ = ["SelfAttention", "causal_mask", "scaled_dot_product_attention",
            "sinusoidal_positions"]
 
 
-def _check_positive(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, Integral):
-        raise TypeError(f"{name} must be a positive integer, got {value!r}")
-    if value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
-
-
 def causal_mask(T: int) -> torch.Tensor:
     """Booleans ``(T, T)``, ``True`` where query ``t`` may read key ``s``: ``s <= t``."""
-    T = _check_positive("T", T)
+    T = check_positive_int("T", T)
     return torch.ones(T, T, dtype=torch.bool).tril()
 
 
@@ -47,8 +40,8 @@ def sinusoidal_positions(T: int, E: int, dtype: torch.dtype = torch.float32) -> 
     (Vaswani et al., 2017); equal to
     :func:`course_code.scratch.self_attention.sinusoidal_positions`.
     """
-    T = _check_positive("T", T)
-    E = _check_positive("E", E)
+    T = check_positive_int("T", T)
+    E = check_positive_int("E", E)
     if E % 2:
         raise ValueError(f"E must be even, got {E}")
     t = torch.arange(T, dtype=torch.float64)[:, None]
@@ -98,8 +91,8 @@ class SelfAttention(nn.Module):
 
     def __init__(self, embed_dim: int, num_heads: int = 1) -> None:
         super().__init__()
-        E = _check_positive("embed_dim", embed_dim)
-        h = _check_positive("num_heads", num_heads)
+        E = check_positive_int("embed_dim", embed_dim)
+        h = check_positive_int("num_heads", num_heads)
         if E % h:
             raise ValueError(f"num_heads={h} must divide embed_dim={E}")
         self.embed_dim, self.num_heads = E, h

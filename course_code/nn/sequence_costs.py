@@ -16,7 +16,7 @@ Element-wise work (gates, softmax) is left out; it grows like ``T E`` and ``T^2`
 
 from __future__ import annotations
 
-from numbers import Integral
+from course_code.shapes import check_positive_int
 
 __all__ = ["LAYERS", "layer_costs"]
 
@@ -39,10 +39,7 @@ def layer_costs(layer: str, T: int, E: int) -> dict[str, int]:
     """
     if layer not in LAYERS:
         raise ValueError(f"layer must be one of {LAYERS}, got {layer!r}")
-    for name, value in (("T", T), ("E", E)):
-        if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    T, E = int(T), int(E)
+    T, E = check_positive_int("T", T), check_positive_int("E", E)
     if layer == "gru":
         return {"multiply_adds": T * (3 * E * E + 3 * E * E), "sequential_steps": T}
     return {"multiply_adds": 4 * T * E * E + 2 * T * T * E, "sequential_steps": 1}

@@ -14,7 +14,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from course_code.shapes import check_positive_int
+from course_code.shapes import check_positive_int, check_tensor
 
 __all__ = ["truncated_bptt_backward"]
 
@@ -50,12 +50,9 @@ def truncated_bptt_backward(
     k = check_positive_int("k", k)
     if reduction not in ("sum", "mean"):
         raise ValueError(f"reduction must be 'sum' or 'mean', got {reduction!r}")
-    if x.dim() != 3 or targets.shape != x.shape[:2]:
-        raise ValueError(
-            f"x must have shape (N, T, D) and targets (N, T), got {tuple(x.shape)} "
-            f"and {tuple(targets.shape)}"
-        )
-    N, T, _ = x.shape
+    sizes = check_tensor("x", x, ("N", "T", "D"), dtype="float")
+    check_tensor("targets", targets, ("N", "T"), sizes, dtype="integer")
+    N, T = sizes["N"], sizes["T"]
     scale = 1.0 if reduction == "sum" else 1.0 / (N * T)
     state, total = None, 0.0
     for start in range(0, T, k):

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from course_code.shapes import check_positive_real
+
 __all__ = ["clip_by_global_norm", "clip_elementwise", "global_norm"]
 
 
@@ -31,8 +33,7 @@ def clip_by_global_norm(grads: Sequence[np.ndarray], max_norm: float) -> tuple[l
         ``(clipped, norm)``: new arrays (the inputs are not modified) and the
         global norm *before* clipping, worth logging: spikes in it announce trouble.
     """
-    if not max_norm > 0:
-        raise ValueError(f"max_norm must be positive, got {max_norm!r}")
+    check_positive_real("max_norm", max_norm)
     norm = global_norm(grads)
     scale = min(1.0, max_norm / norm) if norm > 0 else 1.0
     return [g * scale for g in grads], norm
@@ -40,6 +41,5 @@ def clip_by_global_norm(grads: Sequence[np.ndarray], max_norm: float) -> tuple[l
 
 def clip_elementwise(grads: Sequence[np.ndarray], max_value: float) -> list[np.ndarray]:
     """Clip every entry into ``[-max_value, max_value]`` (new arrays)."""
-    if not max_value > 0:
-        raise ValueError(f"max_value must be positive, got {max_value!r}")
+    check_positive_real("max_value", max_value)
     return [np.clip(g, -max_value, max_value) for g in grads]

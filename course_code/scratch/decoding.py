@@ -15,11 +15,10 @@ adds beam search.
 from __future__ import annotations
 
 from collections.abc import Callable
-from numbers import Integral
 
 import numpy as np
 
-from course_code.shapes import check_shape
+from course_code.shapes import check_positive_int, check_shape
 
 __all__ = ["greedy_decode", "rnn_decoder_step"]
 
@@ -68,8 +67,7 @@ def greedy_decode(step: Callable, h0: np.ndarray, start_id: int, end_id: int, ma
         ``int64`` ids ``(N, max_len)``.
     """
     check_shape("h0", h0, ("N", "H"))
-    if isinstance(max_len, bool) or not isinstance(max_len, Integral) or max_len < 1:
-        raise ValueError(f"max_len must be a positive integer, got {max_len!r}")
+    max_len = check_positive_int("max_len", max_len)
     N = h0.shape[0]
     out = np.full((N, max_len), pad_id, dtype=np.int64)
     previous = np.full(N, start_id, dtype=np.int64)

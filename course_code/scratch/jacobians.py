@@ -20,7 +20,15 @@ from typing import NamedTuple
 import numpy as np
 
 from course_code.scratch.activations import DERIVATIVE_BOUND, derivative_from_output, linear, relu, sigmoid, tanh
-from course_code.shapes import check_generator, check_positive_int, check_numpy_array, check_numpy_arrays, check_shape
+from course_code.shapes import (
+    check_generator,
+    check_numpy_array,
+    check_numpy_arrays,
+    check_positive_int,
+    check_positive_real,
+    check_real,
+    check_shape,
+)
 
 __all__ = [
     "ACTIVATION_DERIVATIVE_BOUND",
@@ -51,8 +59,7 @@ def matrix_with_spectral_radius(size: int, radius: float, rng: np.random.Generat
     """A random Gaussian ``(size, size)`` matrix rescaled to the given spectral radius."""
     size = check_positive_int("size", size)
     check_generator("rng", rng)
-    if not radius > 0:
-        raise ValueError(f"radius must be positive, got {radius!r}")
+    check_positive_real("radius", radius)
     W = rng.standard_normal((size, size))
     return W * (radius / spectral_radius(W))
 
@@ -187,7 +194,6 @@ def gradient_fate(W_hh: np.ndarray, tolerance: float = 1e-6) -> GradientFate:
     """
     check_numpy_array("W_hh", W_hh)
     check_shape("W_hh", W_hh, ("H", "H"))
-    if not tolerance >= 0:
-        raise ValueError(f"tolerance must be non-negative, got {tolerance!r}")
+    check_real("tolerance", tolerance, low=0.0)
     radius = spectral_radius(W_hh)
     return GradientFate(radius, radius < 1 - tolerance, radius > 1 + tolerance)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import numpy as np
 
 from course_code.scratch.rnn import RNNParams
-from course_code.shapes import check_positive_int
+from course_code.shapes import check_positive_int, check_positive_real
 
 __all__ = ["sgd_step", "train_with_gradients"]
 
@@ -21,8 +21,7 @@ def sgd_step(params: RNNParams, grads: RNNParams, learning_rate: float) -> None:
         ValueError: if the learning rate is not positive, or a gradient's shape
             differs from its weight's.
     """
-    if not learning_rate > 0:
-        raise ValueError(f"learning_rate must be positive, got {learning_rate!r}")
+    check_positive_real("learning_rate", learning_rate)
     for name in _FIELDS:
         weight, grad = getattr(params, name), getattr(grads, name)
         if weight.shape != grad.shape:

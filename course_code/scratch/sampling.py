@@ -20,17 +20,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_code.shapes import check_shape
+from course_code.shapes import check_positive_real, check_shape
 from course_code.scratch.losses import softmax
 
 __all__ = ["inverse_cdf_sample", "sample_char_rnn", "softmax_with_temperature"]
-
-
-def _check_temperature(temperature) -> float:
-    value = np.asarray(temperature)
-    if value.shape != () or not np.issubdtype(value.dtype, np.number) or not float(value) > 0:
-        raise ValueError(f"temperature must be a positive number, got {temperature!r}")
-    return float(value)
 
 
 def softmax_with_temperature(logits: np.ndarray, temperature: float) -> np.ndarray:
@@ -49,7 +42,7 @@ def softmax_with_temperature(logits: np.ndarray, temperature: float) -> np.ndarr
     Raises:
         ValueError: if ``temperature`` is not a positive number.
     """
-    tau = _check_temperature(temperature)
+    tau = check_positive_real("temperature", temperature)
     return softmax(np.asarray(logits, dtype=np.float64) / tau, axis=-1)
 
 
@@ -121,7 +114,7 @@ def sample_char_rnn(
     Raises:
         ValueError: on inconsistent shapes, ids outside ``[0, V)``, or a bad temperature.
     """
-    tau = _check_temperature(temperature)
+    tau = check_positive_real("temperature", temperature)
     sizes: dict[str, int] = {}
     check_shape("embedding", embedding, ("V", "D"), sizes)
     check_shape("W_xh", W_xh, ("H", "D"), sizes)

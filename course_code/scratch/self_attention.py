@@ -27,12 +27,16 @@ Shapes are batch-first: ``X`` is ``(N, T, E)``.
 
 from __future__ import annotations
 
-from numbers import Integral
 from typing import NamedTuple
 
 import numpy as np
 
-from course_code.shapes import check_float_dtype, check_shape
+from course_code.shapes import (
+    check_float_dtype,
+    check_generator,
+    check_positive_int,
+    check_shape,
+)
 
 __all__ = [
     "SelfAttentionCache",
@@ -46,8 +50,7 @@ __all__ = [
 
 def causal_mask(T: int) -> np.ndarray:
     """Booleans ``(T, T)``, ``True`` where query ``t`` may read key ``s``: ``s <= t``."""
-    if isinstance(T, bool) or not isinstance(T, Integral) or T < 1:
-        raise ValueError(f"T must be a positive integer, got {T!r}")
+    T = check_positive_int("T", T)
     return np.tril(np.ones((T, T), dtype=bool))
 
 
@@ -61,9 +64,9 @@ def sinusoidal_positions(T: int, E: int) -> np.ndarray:
     Raises:
         ValueError: unless ``T >= 1`` and ``E`` is an even integer ``>= 2``.
     """
-    if isinstance(T, bool) or not isinstance(T, Integral) or T < 1:
-        raise ValueError(f"T must be a positive integer, got {T!r}")
-    if isinstance(E, bool) or not isinstance(E, Integral) or E < 2 or E % 2:
+    T = check_positive_int("T", T)
+    E = check_positive_int("E", E, minimum=2, what="an even integer >= 2")
+    if E % 2:
         raise ValueError(f"E must be an even integer >= 2, got {E!r}")
     t = np.arange(T, dtype=np.float64)[:, None]  # (T, 1)
     frequencies = 10000.0 ** (-np.arange(0, E, 2, dtype=np.float64) / E)  # (E/2,)
@@ -80,10 +83,8 @@ def init_self_attention_params(E: int, rng: np.random.Generator,
     Weights are uniform on ``±sqrt(6 / (E + E))`` (Glorot), biases small and non-zero
     so that the tests exercise them.
     """
-    if isinstance(E, bool) or not isinstance(E, Integral) or E < 1:
-        raise ValueError(f"E must be a positive integer, got {E!r}")
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy Generator, got {type(rng).__name__}")
+    E = check_positive_int("E", E)
+    check_generator("rng", rng)
     bound = np.sqrt(6.0 / (2 * E))
     return {
         "W_in": rng.uniform(-bound, bound, (3 * E, E)).astype(dtype),
@@ -148,9 +149,10 @@ def self_attention_forward(x: np.ndarray, W_in: np.ndarray, b_in: np.ndarray,
     check_shape("W_out", W_out, (E, E), sizes)
     check_shape("b_out", b_out, (E,), sizes)
     check_float_dtype(x=x, W_in=W_in, b_in=b_in, W_out=W_out, b_out=b_out)
-    if isinstance(num_heads, bool) or not isinstance(num_heads, Integral) \
-            or num_heads < 1 or E % num_heads:
-        raise ValueError(f"num_heads must be a positive divisor of E={E}, got {num_heads!r}")
+    divisor = f"a positive divisor of E={E}"
+    num_heads = check_positive_int("num_heads", num_heads, what=divisor)
+    if E % num_heads:
+        raise ValueError(f"num_heads must be {divisor}, got {num_heads!r}")
     N, T = sizes["N"], sizes["T"]
     if mask is not None:
         check_shape("mask", mask, ("N", "T"), sizes)
