@@ -12,9 +12,13 @@ On the command line::
     python -m course_code exercises generate [--check]
 
 Modules: :mod:`questions` (what a question is), :mod:`sets` (the exercise sets),
-:mod:`child`, :mod:`runner` and :mod:`isolation` (the sandboxed run),
-:mod:`static` (reading
-the code without running it), :mod:`checks` (feedback and scores),
+:mod:`child` (the code that runs in the child), :mod:`isolation` (what an isolation
+level is, and which one runs here) with :mod:`bubblewrap`, :mod:`dedicated_user` and
+:mod:`child_runtime` (the levels' mechanics), :mod:`limits`, :mod:`child_channel`
+(the job and the frames), :mod:`child_run` (one child) and :mod:`runner` (children
+until every question has its outcomes), :mod:`static` (reading the code without
+running it), :mod:`outcomes` (what came back, and the verdicts),
+:mod:`case_checks` (feedback on one case), :mod:`properties`, :mod:`scoring`,
 :mod:`notebook` (cells, magics, student versions), :mod:`grade`, :mod:`report`,
 :mod:`text` (escaping what a submission wrote), :mod:`inline` (the notebook check and
 ``grade()``), :mod:`autograder` (the Gradescope zip) and :mod:`cli`.

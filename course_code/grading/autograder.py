@@ -144,7 +144,7 @@ def run_autograder(set_name: str, root, secret_file=None) -> dict:
     """
     from course_code.grading.grade import GradingError, grade_notebook, new_secret
     from course_code.grading.report import gradescope_error, gradescope_results, write_json
-    from course_code.grading.runner import Limits
+    from course_code.grading.limits import Limits
 
     root = Path(root)
     maximum = get_set(set_name).max_score

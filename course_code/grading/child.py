@@ -13,7 +13,7 @@ The notebook runs **once** per submission, as in nbgrader and otter: every code
 cell in order, each under its own time limit, then each graded function on its
 cases, each question under its own time limit. Protocol::
 
-    stdin   job.npz: "job" (JSON as uint8 bytes, see runner._job_bytes) and the
+    stdin   job.npz: "job" (JSON as uint8 bytes, see child_channel.job_bytes) and the
             inputs "q{j}/case{i}/{arg}"
     fd 1    frames to the parent: one type byte, a 4-byte big-endian length, the
             payload. "P" progress (JSON {"phase": "cell"|"question", "index": k}),

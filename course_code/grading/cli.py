@@ -16,6 +16,7 @@ from pathlib import Path
 
 from course_code.grading.grade import GradingError, grade_batch, grade_notebook, new_secret
 from course_code.grading.isolation import IsolationError, choose_isolation
+from course_code.grading.limits import Limits
 from course_code.grading.notebook import generate_student_notebooks
 from course_code.grading.report import (
     format_report,
@@ -25,7 +26,6 @@ from course_code.grading.report import (
     write_gradebook,
     write_json,
 )
-from course_code.grading.runner import Limits
 from course_code.grading.sets import SETS
 from course_code.grading.text import printable
 

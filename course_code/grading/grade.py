@@ -16,10 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from course_code.grading import notebook as nb
-from course_code.grading.checks import QuestionResult, TestResult, grade_outcomes
 from course_code.grading.isolation import Isolation, choose_isolation
+from course_code.grading.limits import Limits
+from course_code.grading.outcomes import QuestionResult, TestResult
 from course_code.grading.questions import ExerciseSet, Question
-from course_code.grading.runner import Limits, run_notebook
+from course_code.grading.runner import run_notebook
+from course_code.grading.scoring import grade_outcomes
 from course_code.grading.sets import SETS, get_set
 from course_code.grading.static import find_function, reference_use
 

@@ -16,9 +16,11 @@ import sys
 import textwrap
 from pathlib import Path
 
-from course_code.grading.checks import TOLERANCE_NOTE, Outcome, QuestionResult, TestResult, grade_outcomes
+from course_code.grading.case_checks import TOLERANCE_NOTE
 from course_code.grading.child import capture_call
+from course_code.grading.outcomes import Outcome, QuestionResult, TestResult
 from course_code.grading.report import format_question
+from course_code.grading.scoring import grade_outcomes
 from course_code.grading.sets import find_question
 from course_code.grading.static import reference_use
 

@@ -1,6 +1,6 @@
 """How far the student's code is kept from everything else: three isolation levels.
 
-``bubblewrap``
+``bubblewrap`` (:mod:`bubblewrap`)
     The child runs under ``bwrap`` (Debian/Ubuntu package ``bubblewrap``) in new
     PID, mount, network, IPC, UTS and user namespaces, as an unprivileged uid,
     with ``--die-with-parent``. Its filesystem holds only read-only binds of the
@@ -8,7 +8,7 @@
     NumPy, plus a private tmpfs as the only writable place: no repository, no
     ``exercises/source``, no ``course_code``, no grader output. It sees no other
     process, so it can signal none, and everything it started dies with it.
-``dedicated user``
+``dedicated user`` (:mod:`dedicated_user`)
     Where bubblewrap cannot run (inside Docker without user namespaces, which is
     how Gradescope runs autograders) and the grader is root: the child runs as a
     dedicated unprivileged user (``course-grader``, or ``$COURSE_GRADER_USER``)
@@ -18,7 +18,7 @@
     package and the solutions depends on their permissions: the Gradescope
     ``setup.sh`` makes them unreadable, and the level's description says when
     they are not.
-``process``
+``process`` (:mod:`child_runtime`)
     Neither is available (a student's laptop): a separate Python process with
     resource limits, an empty working folder, a minimal environment and only the
     standard library and NumPy on ``sys.path``. Not a sandbox: it runs as the
@@ -26,151 +26,43 @@
 
 ``$COURSE_GRADER_ISOLATION`` (``auto``, ``bubblewrap``, ``user`` or ``process``)
 or the ``--isolation`` option chooses; ``auto`` takes the strongest that works.
+This module holds what a level is (:class:`Isolation`) and the choice of one.
 """
 
 from __future__ import annotations
 
-import atexit
 import functools
 import os
 import pwd
 import shutil
 import signal
-import stat
 import subprocess
 import sys
 import tempfile
-import threading
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import numpy as np
+from course_code.grading.bubblewrap import SANDBOX_SITE, bwrap_arguments
+from course_code.grading.child_runtime import (
+    child_environment,
+    child_python,
+    private_site,
+)
+from course_code.grading.dedicated_user import (
+    DEFAULT_USER,
+    USER_LOCK,
+    kill_all_processes_of,
+    protected_paths,
+    readable_by,
+)
 
 __all__ = ["Isolation", "IsolationError", "LEVELS", "choose_isolation"]
 
 LEVELS = ("bubblewrap", "user", "process")
 REAL = {"bubblewrap", "user"}
-SANDBOX_SITE = "/opt/course-grader/site"  # where NumPy appears inside the bubblewrap sandbox
-SANDBOX_UID = 65534
-TMPFS_BYTES = 64 * 2**20
-DEFAULT_USER = "course-grader"
 
 
 class IsolationError(RuntimeError):
     """The isolation level asked for cannot run here (the message says why and what to do)."""
-
-
-def _numpy_dirs() -> list[Path]:
-    """NumPy's package folder and, for a wheel install, its bundled libraries (``numpy.libs``)."""
-    package = Path(np.__file__).resolve().parent
-    libs = package.parent / "numpy.libs"
-    return [package] + ([libs] if libs.is_dir() else [])
-
-
-@functools.lru_cache(maxsize=None)
-def _private_site() -> str:
-    """A folder holding only links to NumPy, to put on the child's ``sys.path`` (nothing else installed)."""
-    folder = tempfile.mkdtemp(prefix="course-grader-site-")
-    atexit.register(shutil.rmtree, folder, True)
-    os.chmod(folder, 0o755)
-    for directory in _numpy_dirs():
-        os.symlink(directory, os.path.join(folder, directory.name))
-    return folder
-
-
-def _site_packages_under(root: str) -> list[str]:
-    """Every site-packages or dist-packages folder inside ``root`` (hidden from the sandbox)."""
-    found = []
-    for lib in ("lib", "lib64", "local/lib"):
-        base = Path(root) / lib
-        if not base.is_dir():
-            continue
-        for python in base.glob("python3*"):
-            for name in ("site-packages", "dist-packages"):
-                if (python / name).is_dir():
-                    found.append(str(python / name))
-        if (base / "python3" / "dist-packages").is_dir():
-            found.append(str(base / "python3" / "dist-packages"))
-    return found
-
-
-def _python() -> str:
-    """The interpreter the child runs: ``$COURSE_GRADER_PYTHON``, else this one (a venv's link resolved)."""
-    return os.environ.get("COURSE_GRADER_PYTHON") or os.path.realpath(sys.executable)
-
-
-@functools.lru_cache(maxsize=None)
-def _runtime_prefixes(python: str) -> list[str]:
-    """Where the interpreter ``python`` keeps its standard library (its base prefixes)."""
-    if python == os.path.realpath(sys.executable):
-        found = {sys.base_prefix, sys.base_exec_prefix}
-    else:
-        run = subprocess.run([python, "-I", "-S", "-c", "import sys; print(sys.base_prefix); print(sys.base_exec_prefix)"],
-                             capture_output=True, text=True, timeout=60, check=True)
-        found = set(run.stdout.split())
-    return sorted(os.path.realpath(p) for p in found)
-
-
-def _bwrap_arguments() -> list[str]:
-    python = _python()
-    args = ["--unshare-user", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
-            "--unshare-cgroup-try", "--die-with-parent", "--new-session", "--disable-userns",
-            "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID), "--clearenv"]
-    for top in ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
-        if os.path.islink(top):
-            args += ["--symlink", os.readlink(top), top]
-        elif os.path.isdir(top):
-            args += ["--ro-bind", top, top]
-    args += ["--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache"]
-    prefixes = _runtime_prefixes(python)
-    hidden = []
-    for prefix in prefixes:
-        if not prefix.startswith("/usr"):
-            args += ["--ro-bind", prefix, prefix]
-        hidden += _site_packages_under(prefix)
-    if not any(python.startswith(p + os.sep) for p in prefixes + ["/usr"]):
-        args += ["--ro-bind", python, python]
-    for folder in sorted(set(hidden)):
-        args += ["--tmpfs", folder]
-    for directory in _numpy_dirs():
-        args += ["--ro-bind", str(directory), f"{SANDBOX_SITE}/{directory.name}"]
-    args += ["--proc", "/proc", "--dev", "/dev", "--size", str(TMPFS_BYTES), "--tmpfs", "/tmp", "--chdir", "/tmp"]
-    return args
-
-
-def child_environment(home: str) -> dict[str, str]:
-    """The child's whole environment: nothing that names a path of the grader."""
-    return {"PATH": "/usr/bin:/bin", "HOME": home, "TMPDIR": home, "LANG": "C.UTF-8",
-            "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-
-
-def _readable_by(path: Path, uid: int, gid: int) -> bool:
-    """Whether ``uid`` (group ``gid``) could list or read ``path``, judged by the mode bits of it and its parents."""
-    try:
-        chain = [path, *path.parents]
-        for i, part in enumerate(chain):
-            info = part.stat()
-            bits = (stat.S_IXUSR | (stat.S_IRUSR if i == 0 else 0), stat.S_IXGRP | (stat.S_IRGRP if i == 0 else 0),
-                    stat.S_IXOTH | (stat.S_IROTH if i == 0 else 0))
-            need = bits[0] if info.st_uid == uid else bits[1] if info.st_gid == gid else bits[2]
-            if info.st_mode & need != need:
-                return False
-        return True
-    except OSError:
-        return False
-
-
-def _protected_paths() -> list[Path]:
-    """What the dedicated user must not read: the package (and its solutions), the exercises' sources."""
-    package = Path(__file__).resolve().parents[1]
-    paths = [package]
-    source = package.parent / "exercises" / "source"
-    if source.is_dir():
-        paths.append(source)
-    return paths
-
-
-_USER_LOCK = threading.Lock()
 
 
 @dataclass
@@ -209,11 +101,11 @@ class Isolation:
 
         The program gets the folder holding NumPy as ``sys.argv[1]``.
         """
-        python = _python()
+        python = child_python()
         run = [python, "-I", "-S", "-c", program]
         if self.level == "bubblewrap":
             env = child_environment("/tmp")
-            arguments = _bwrap_arguments()
+            arguments = bwrap_arguments()
             for key, value in env.items():
                 arguments += ["--setenv", key, value]
             keywords = {"start_new_session": True}
@@ -228,11 +120,11 @@ class Isolation:
             os.chmod(private, 0o711)
             os.chown(work, self.uid, self.gid)
             keywords.update(user=self.uid, group=self.gid, extra_groups=[], umask=0o077)
-        return [*run, _private_site()], keywords | {"_work": private}
+        return [*run, private_site()], keywords | {"_work": private}
 
     def lock(self):
         """Held while a child runs: the dedicated user runs one child at a time (its processes are all killed after)."""
-        return _USER_LOCK if self.level == "user" else _NoLock()
+        return USER_LOCK if self.level == "user" else _NoLock()
 
     def clean_up(self, process: subprocess.Popen | None, keywords: dict) -> None:
         """End everything the child started and remove its working folder."""
@@ -256,40 +148,6 @@ class _NoLock:
         return False
 
 
-def kill_all_processes_of(uid: int, gid: int) -> None:
-    """SIGKILL every process of ``uid`` (never root's): a helper running as ``uid`` calls ``kill(-1)``.
-
-    The kernel sends ``kill(-1)`` to every process the caller may signal, that
-    is every process of that user, in one pass that a fork cannot race.
-    """
-    if uid <= 0:
-        raise ValueError(f"refusing to kill every process of uid {uid}")
-    script = "import os, signal\ntry:\n    os.kill(-1, signal.SIGKILL)\nexcept OSError:\n    pass\n"
-    for _ in range(3):
-        subprocess.run([_python(), "-I", "-S", "-c", script], user=uid, group=gid, extra_groups=[],
-                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                       cwd="/", env={"PATH": "/usr/bin:/bin"}, timeout=30, check=False)
-        if not _processes_of(uid):
-            return
-
-
-def _processes_of(uid: int) -> list[int]:
-    """The live processes of ``uid`` (zombies, already dead and waiting to be reaped, are left out)."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                if os.stat(f"/proc/{entry}").st_uid != uid:
-                    continue
-                with open(f"/proc/{entry}/stat", "rb") as handle:
-                    state = handle.read().rsplit(b")", 1)[1].split()[0]
-                if state not in (b"Z", b"X"):
-                    found.append(int(entry))
-            except (OSError, IndexError):
-                pass
-    return found
-
-
 def _probe(command: list[str], keywords: dict) -> str:
     """``""`` if ``command`` imports NumPy and exits 0 within 60 s, else why not."""
     keywords = {k: v for k, v in keywords.items() if not k.startswith("_")}
@@ -309,7 +167,7 @@ def _bubblewrap() -> Isolation | str:
     """Bubblewrap, started as the dedicated user when the grader is root and that user can run Python
     with NumPy (then RLIMIT_NPROC binds the sandbox, which it does not for root); else as this user."""
     name = os.environ.get("COURSE_GRADER_USER", DEFAULT_USER)
-    return _bubblewrap_for(name if os.geteuid() == 0 else "", _python())
+    return _bubblewrap_for(name if os.geteuid() == 0 else "", child_python())
 
 
 @functools.lru_cache(maxsize=None)
@@ -358,8 +216,8 @@ def _dedicated_user(name: str) -> Isolation | str:
     finally:
         isolation.clean_up(None, keywords)
     if why:
-        return f"user {name!r} cannot run {_python()} with NumPy ({why}); set COURSE_GRADER_PYTHON"
-    readable = [str(p) for p in _protected_paths() if _readable_by(p, entry.pw_uid, entry.pw_gid)]
+        return f"user {name!r} cannot run {child_python()} with NumPy ({why}); set COURSE_GRADER_PYTHON"
+    readable = [str(p) for p in protected_paths() if readable_by(p, entry.pw_uid, entry.pw_gid)]
     if readable:
         isolation.real = False
         isolation.description += ", but it can read " + " and ".join(readable)

@@ -16,8 +16,9 @@ import tempfile
 import textwrap
 from pathlib import Path
 
-from course_code.grading.checks import TOLERANCE_NOTE, QuestionResult, TestResult
+from course_code.grading.case_checks import TOLERANCE_NOTE
 from course_code.grading.grade import SetResult
+from course_code.grading.outcomes import QuestionResult, TestResult
 from course_code.grading.sets import SETS
 from course_code.grading.text import printable, spreadsheet_cell
 

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from course_code.grading.grade import grade_notebook
-from course_code.grading.runner import Limits
+from course_code.grading.limits import Limits
 from course_code.grading.sets import get_set
 
 REPO = Path(__file__).resolve().parents[2]

@@ -22,10 +22,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from course_code.grading.child_channel import read_npz
 from course_code.grading.cli import main
 from course_code.grading.grade import grade_notebook
 from course_code.grading.isolation import choose_isolation
-from course_code.grading.runner import Limits, read_npz
+from course_code.grading.limits import Limits
 from course_code.grading.sets import get_set
 
 from .helpers import FAST, FULL_MARKS, REPO, SOURCE, grade_points, write_submission

@@ -15,7 +15,7 @@ import pytest
 
 from course_code.grading import run_checks
 from course_code.grading.grade import grade_notebook
-from course_code.grading.runner import Limits
+from course_code.grading.limits import Limits
 from course_code.grading.sets import get_set
 from course_code.grading.sets.bidirectional import run_rnn
 

@@ -16,10 +16,11 @@ import numpy as np
 import pytest
 
 from course_code.grading import run_checks
-from course_code.grading.checks import Outcome, grade_outcomes
 from course_code.grading.child import capture_call
 from course_code.grading.grade import grade_notebook
-from course_code.grading.runner import Limits
+from course_code.grading.limits import Limits
+from course_code.grading.outcomes import Outcome
+from course_code.grading.scoring import grade_outcomes
 from course_code.grading.sets import get_set
 from course_code.grading.sets.bptt import NUMERICAL_TOLERANCE
 

@@ -20,7 +20,8 @@ import numpy as np
 import pytest
 
 from course_code.grading.grade import grade_notebook
-from course_code.grading.isolation import _processes_of, _readable_by, choose_isolation, kill_all_processes_of
+from course_code.grading.dedicated_user import _processes_of, kill_all_processes_of, readable_by
+from course_code.grading.isolation import choose_isolation
 
 from .helpers import FAST, FULL_MARKS, write_submission
 
@@ -30,7 +31,7 @@ pytestmark = pytest.mark.skipif(os.geteuid() != 0 or shutil.which("useradd") is 
 
 def _python_for(uid: int, gid: int) -> str | None:
     own = os.path.realpath(sys.executable)
-    if _readable_by(Path(own), uid, gid):
+    if readable_by(Path(own), uid, gid):
         return own
     system = f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}"
     return system if os.path.exists(system) else None
@@ -44,7 +45,7 @@ def grader_user(monkeypatch):
     entry = pwd.getpwnam(name)
     try:
         python = _python_for(entry.pw_uid, entry.pw_gid)
-        if python is None or not _readable_by(Path(np.__file__).resolve().parent, entry.pw_uid, entry.pw_gid):
+        if python is None or not readable_by(Path(np.__file__).resolve().parent, entry.pw_uid, entry.pw_gid):
             pytest.skip("no interpreter with NumPy that an unprivileged user may run")
         monkeypatch.setenv("COURSE_GRADER_USER", name)
         monkeypatch.setenv("COURSE_GRADER_PYTHON", python)
@@ -87,7 +88,7 @@ def test_the_dedicated_user_grades_and_nothing_of_it_outlives_the_submission(gra
 def test_the_level_says_when_the_dedicated_user_can_read_the_package(grader_user):
     isolation = choose_isolation("user")
     package = Path(__file__).resolve().parents[2] / "course_code"
-    if _readable_by(package, grader_user.pw_uid, grader_user.pw_gid):
+    if readable_by(package, grader_user.pw_uid, grader_user.pw_gid):
         assert not isolation.real and "can read" in isolation.label and isolation.warnings
     else:
         assert isolation.real

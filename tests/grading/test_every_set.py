@@ -21,7 +21,7 @@ import pytest
 
 from course_code.grading.grade import grade_notebook
 from course_code.grading.notebook import notebook_text, student_version
-from course_code.grading.runner import Limits
+from course_code.grading.limits import Limits
 from course_code.grading.sets import SETS
 
 from .helpers import cell_text, code_sources, executed_source, same_output, set_notebooks, sha256, solution_only_lines

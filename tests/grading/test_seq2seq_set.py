@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from course_code.grading import run_checks
-from course_code.grading.runner import Limits
+from course_code.grading.limits import Limits
 from course_code.grading.sets import get_set
 
 from .helpers import REPO, assert_recognised, cell_text, code_sources, executed_source, unexercised_bugs

@@ -13,8 +13,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from course_code.grading.checks import Outcome, grade_outcomes, guessable
 from course_code.grading.child import capture_call
+from course_code.grading.outcomes import Outcome
+from course_code.grading.scoring import grade_outcomes, guessable
 from course_code.grading.sets import SETS
 
 QUESTIONS = [(s.name, q.name) for s in SETS.values() for q in s.questions]

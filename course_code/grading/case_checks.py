@@ -1,20 +1,28 @@
-"""Turn what the student's function did into per-test feedback and a score.
+"""Compare the student's output on one case with the reference's, and say what is wrong.
 
 Everything here runs in the grading process, on plain arrays: the student's
 output is compared with the reference's output on the same inputs, then with
-each known bug's output (to name the mistake), then checked for the
-question's properties.
+each known bug's output (to name the mistake it looks like). A wrong result gets
+a message (what was expected, what came back, where) and a hint.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 import numpy as np
 
-from course_code.grading.questions import ATOL, RTOL, Case, KnownBug, Question, spell_shape
+from course_code.grading.outcomes import Outcome, TestResult
+from course_code.grading.questions import (
+    ATOL,
+    RTOL,
+    Case,
+    KnownBug,
+    Question,
+    spell_shape,
+)
 
-__all__ = ["Outcome", "QuestionResult", "TestResult", "grade_outcomes", "TOLERANCE_NOTE"]
+__all__ = ["ERROR_HINTS", "TOLERANCE_NOTE", "check_case"]
 
 TOLERANCE_NOTE = f"Values are compared in float64 with np.allclose(rtol={RTOL:g}, atol={ATOL:g})."
 
@@ -35,84 +43,6 @@ ERROR_HINTS = (
     ("NameError", "A name is not defined. Define everything your function uses in the notebook itself "
                   "(for example `import numpy as np`)."),
 )
-
-
-@dataclass
-class Outcome:
-    """What one call of the student's function produced, as described by :mod:`child`.
-
-    ``kind`` is one of ``array``, ``scalar`` (with ``array``), ``wrong_type``,
-    ``raised``, ``exit``, ``missing`` (no such function), ``crashed`` (the
-    child process died, timed out or printed too much; ``detail`` says which)
-    or ``tuple`` (a multi-output question's tuple, one outcome per item in ``items``).
-    """
-
-    kind: str
-    array: np.ndarray | None = None
-    type_name: str = ""
-    length: int | None = None
-    exception: str = ""
-    detail: str = ""
-    where: str = ""
-    cell_problems: list = field(default_factory=list)
-    items: list = field(default_factory=list)
-
-    @classmethod
-    def from_meta(cls, meta, array) -> "Outcome":
-        """Build from the child's JSON description, keeping only well-typed fields.
-
-        ``array`` is the returned array, or for a ``tuple`` the list of its items' arrays.
-        """
-        if not isinstance(meta, dict):
-            return cls("crashed", detail="the grader could not read what your code returned")
-        if meta.get("kind") == "tuple":
-            items = meta.get("items")
-            if not isinstance(items, list) or not isinstance(array, list) or len(items) != len(array):
-                return cls("crashed", detail="the grader could not read the arrays your code returned")
-            return cls("tuple", items=[cls.from_meta(m, a) for m, a in zip(items, array)])
-        if isinstance(array, list):
-            return cls("crashed", detail="the grader could not read what your code returned")
-
-        def text(key):
-            value = meta.get(key, "")
-            return value[:500] if isinstance(value, str) else ""
-
-        kind = text("kind")
-        if kind not in {"array", "scalar", "wrong_type", "raised", "exit", "missing"}:
-            return cls("crashed", detail="the grader could not read what your code returned")
-        if kind in {"array", "scalar"} and array is None:
-            return cls("crashed", detail="the grader could not read the array your code returned")
-        length = meta.get("length")
-        problems = meta.get("cell_problems", [])
-        problems = [p for p in problems if isinstance(p, dict)][:5] if isinstance(problems, list) else []
-        return cls(kind, array, text("type_name"), length if isinstance(length, int) else None,
-                   text("exception"), text("detail"), text("where"), problems)
-
-
-@dataclass
-class TestResult:
-    """The verdict on one test: a case or a property."""
-
-    label: str
-    passed: bool
-    message: str
-    hint: str = ""
-    bug: str = ""
-    candidates: tuple[str, ...] = ()  # every known bug whose output this result equals
-    fallback: str = ""  # the hint to show if no candidate is confirmed by the other tests
-    compared: bool = False  # the result was an array (or arrays) compared with the reference's
-
-
-@dataclass
-class QuestionResult:
-    """The verdict on one question: points, a status, a one-line message and the tests."""
-
-    name: str
-    points: float
-    max_points: float
-    status: str  # passed | partial | failed | not attempted | flagged | error
-    message: str
-    tests: list[TestResult] = field(default_factory=list)
 
 
 def _where(index: tuple[int, ...]) -> str:
@@ -167,7 +97,7 @@ def _matching_bugs(question: Question, case: Case, got: np.ndarray) -> list[Know
 
 
 def _with_bugs(label: str, message: str, bugs: list[KnownBug], fallback: str = "") -> TestResult:
-    """A failed test that names the first matching bug for now (:func:`_settle_bugs` decides at the end)."""
+    """A failed test that names the first matching bug for now (:func:`~course_code.grading.scoring._settle_bugs` decides at the end)."""
     first = bugs[0] if bugs else None
     return TestResult(label, False, message, first.hint if first else fallback, first.name if first else "",
                       tuple(b.name for b in bugs), fallback)
@@ -301,163 +231,3 @@ def _check_outputs(question: Question, case: Case, outcome: Outcome, expected: t
     fallbacks = " ".join(dict.fromkeys(r.fallback for _, r in failed if r.fallback))
     return TestResult(case.label, False, message, " ".join(hints), candidates[0] if candidates else "",
                       candidates, fallbacks)
-
-
-BUG_SEPARATOR = "; "  # between the names of several bugs in TestResult.bug (names may hold commas)
-
-
-def _settle_bugs(question: Question, tests: list[TestResult], guessable_cases: list[bool]) -> list[TestResult]:
-    """Name a known bug only where the other tests confirm it; otherwise say less.
-
-    A realistic mistake that is not in the table can give, on one input, the same
-    numbers as a known bug, and its hint would then point at the wrong mistake. So
-    a known bug is named (with its hint) only if it matches on at least two of the
-    failed tests, or on every failed test whose result could be compared; among
-    several that match, the one matching most often is named.
-    """
-    compared = [t for t in tests if not t.passed and t.compared]
-    support: dict[str, int] = {}
-    for test in compared:
-        for name in test.candidates:
-            support[name] = support.get(name, 0) + 1
-    confirmed = {n for n, k in support.items() if k >= 2 or k == len(compared)}
-    hints = {b.name: b.hint for b in question.known_bugs}
-    settled = []
-    for test in tests:
-        if not test.candidates:
-            settled.append(test)
-            continue
-        names = [n for n in test.candidates if n in confirmed]
-        best = max((support[n] for n in names), default=0)
-        chosen = [n for n in names if support[n] == best]  # the mistake that explains the most tests
-        chosen = chosen if question.outputs else chosen[:1]
-        hint = " ".join(dict.fromkeys(hints[n] for n in chosen if n in hints)) if chosen else test.fallback
-        settled.append(replace(test, hint=hint, bug=BUG_SEPARATOR.join(chosen)))
-    return settled
-
-
-def _well_formed(outcome: Outcome, want):
-    """The output (a tuple for a multi-output question) if it has the reference's shapes and dtypes
-    and no NaN or inf, else None."""
-    if outcome.kind == "tuple":
-        if not isinstance(want, tuple) or len(outcome.items) != len(want):
-            return None
-        items = [_well_formed(item, w) for item, w in zip(outcome.items, want)]
-        return None if any(i is None for i in items) else tuple(items)
-    got = outcome.array
-    if got is None or isinstance(want, tuple) or got.shape != want.shape or got.dtype != want.dtype \
-            or not np.isfinite(got).all():
-        return None
-    return got
-
-
-def check_properties(question: Question, cases: list[Case], outcomes: list[Outcome],
-                     expected: list[np.ndarray]) -> list[TestResult]:
-    """One test per property, judged on every output of the right shape and dtype."""
-    results = []
-    for prop in question.properties:
-        checked, problem = 0, None
-        for case, outcome, want in zip(cases, outcomes, expected):
-            got = _well_formed(outcome, want)
-            if got is None:
-                continue
-            checked += 1
-            try:
-                with np.errstate(all="ignore"):
-                    problem = prop.problem(got, case)
-            except Exception as error:
-                problem = f"the property could not be checked on this result ({type(error).__name__})"
-            if problem:
-                problem = f"{case.label}: {problem}"
-                break
-        if problem:
-            results.append(TestResult(f"property: {prop.name}", False, problem))
-        elif checked == 0:
-            results.append(TestResult(f"property: {prop.name}", False, "not checked: no output of the right shape and dtype without NaN"))
-        else:
-            results.append(TestResult(f"property: {prop.name}", True, f"holds on {checked} outputs"))
-    return results
-
-
-UNCOUNTED = "not counted: a property earns points only when some test input is answered correctly"
-GUESSABLE = ("correct, but not counted: a function that does no work (zeros, a constant, its input) gives this "
-             "answer too, so it counts only beside a correct answer on another input")
-TRIVIAL_KINDS = ("zeros", "ones", "constant", "input", "uniform")
-
-
-def _trivial_like(want: np.ndarray, args, kind: str):
-    if kind == "zeros":
-        return np.zeros_like(want)
-    if kind == "ones":
-        return np.ones_like(want)
-    if kind == "input":
-        return next((np.asarray(a) for a in args if np.shape(a) == want.shape), None)
-    if kind == "uniform":
-        return np.full(want.shape, 1.0 / want.shape[-1]) if want.ndim else None
-    flat = want.reshape(-1)  # "constant": the best one is the answer's own first entry (a number is not one)
-    return np.full_like(want, flat[0]) if flat.size > 1 else None
-
-
-def _same(a, b) -> bool:
-    try:
-        a, b = np.asarray(a), np.asarray(b)
-        return a.shape == b.shape and bool(np.allclose(a.astype(float), b.astype(float), rtol=RTOL, atol=ATOL))
-    except Exception:
-        return False
-
-
-def guessable(case: Case, expected) -> bool:
-    """Whether a function that does no work could give ``expected`` on ``case``.
-
-    True when the answer (every array of a tuple) is all zeros, all ones, one
-    repeated value, one of the inputs or a uniform distribution over the last
-    axis, or is at most two integers (a guess has a fair chance).
-    """
-    wants = list(expected) if isinstance(expected, tuple) else [expected]
-    if all(w.dtype.kind in "biu" and w.size <= 2 for w in wants):
-        return True
-    return any(all(_same(_trivial_like(w, case.args, kind), w) for w in wants) for kind in TRIVIAL_KINDS)
-
-
-def _safely(check, question, case, outcome, expected) -> TestResult:
-    """``check(...)``, or a failed test saying the grader could not compare (never an exception)."""
-    try:
-        return replace(check(question, case, outcome, expected), compared=outcome.kind in ("array", "scalar", "tuple"))
-    except Exception as error:
-        return TestResult(case.label, False, f"the grader could not compare this result ({type(error).__name__})")
-
-
-def grade_outcomes(question: Question, cases: list[Case], outcomes: list[Outcome]) -> QuestionResult:
-    """Score a question: ``points * passed tests / all tests``, with a one-line summary."""
-    expected = [question.reference(*[a.copy() for a in case.args]) for case in cases]
-    expected = [tuple(np.asarray(e) for e in want) if question.outputs else np.asarray(want) for want in expected]
-    guesses = [guessable(c, e) for c, e in zip(cases, expected)]
-    tests = _settle_bugs(question, [_safely(check_case, question, c, o, e) for c, o, e in zip(cases, outcomes, expected)],
-                         guesses)
-    if not any(t.passed and not g for t, g in zip(tests, guesses)):
-        # Nothing that needs real work is right: answers a trivial function also gives earn nothing,
-        # and neither do properties (zeros or a constant may have them).
-        tests = [TestResult(t.label, False, GUESSABLE) if t.passed else t for t in tests]
-        properties = [t if not t.passed else TestResult(t.label, False, UNCOUNTED)
-                      for t in check_properties(question, cases, outcomes, expected)]
-    else:
-        properties = check_properties(question, cases, outcomes, expected)
-    tests += properties
-    passed = sum(t.passed for t in tests)
-    points = round(question.points * passed / len(tests), 2)
-    if passed == len(tests):
-        return QuestionResult(question.name, float(question.points), question.points, "passed",
-                              f"all {len(tests)} tests passed", tests)
-    failed = [t for t in tests if not t.passed]
-    if passed == 0 and all(t.message == "not implemented yet" or t.message.startswith(("not checked", UNCOUNTED))
-                           for t in failed) and any(t.message == "not implemented yet" for t in failed):
-        return QuestionResult(question.name, 0.0, question.points, "not attempted",
-                              "not implemented yet: replace `raise NotImplementedError()` with your code", tests)
-    bugs = list(dict.fromkeys(name for t in failed for name in t.bug.split(BUG_SEPARATOR) if t.bug))
-    summary = f"{passed} of {len(tests)} tests passed"
-    if bugs:
-        summary += "; looks like: " + ", ".join(bugs)
-    else:
-        summary += "; first problem: " + failed[0].message
-    status = "partial" if passed else "failed"
-    return QuestionResult(question.name, points, question.points, status, summary, tests)
