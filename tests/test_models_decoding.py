@@ -223,7 +223,7 @@ def test_select_rows_and_errors():
         greedy_decode(model, _source(), 0)
     with pytest.raises(ValueError, match="beam_width"):
         beam_search(model, _source(), 0, 5)
-    with pytest.raises(ValueError, match="source must be"):
+    with pytest.raises(ValueError, match=r"source must have shape \(N, S\)"):
         greedy_decode(model, torch.zeros(3, dtype=torch.int64), 5)
     with pytest.raises(TypeError, match="source must be"):
         beam_search(model, [[3, 4]], 2, 5)

@@ -89,7 +89,7 @@ def test_fit_clips_every_gradient_entry_with_clip_grad_value():
         torch.testing.assert_close(p0 - p1.detach(), q.grad.clamp(-0.05, 0.05))
         clipped_any |= bool((q.grad.abs() > 0.05).any())
     assert clipped_any  # the test exercises the clipping
-    with pytest.raises(ValueError, match="clip_grad_value must be positive"):
+    with pytest.raises(ValueError, match="clip_grad_value must be a positive number"):
         fit(model, F.cross_entropy, [(x, y)], torch.optim.SGD(model.parameters(), lr=1.0), clip_grad_value=0.0,
             progress=False)
     assert math.isfinite(adding_test_mse(_small_model(), 3, 10))

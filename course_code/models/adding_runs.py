@@ -29,6 +29,7 @@ from torch.nn import functional as F
 from course_code.data.long_range import ADDING_BASELINE_MSE, adding_problem
 from course_code.models.long_memory import adding_regressor
 from course_code.models.recurrent_regressor import last_state_regressor
+from course_code.shapes import check_positive_int
 from course_code.training.adding_problem import TEST_SEED
 from course_code.training.batches import RandomBatches
 from course_code.training.loop import fit
@@ -167,14 +168,11 @@ def adding_run(
     """
     if task not in TASKS:
         raise ValueError(f"task must be one of {TASKS}, got {task!r}")
-    if not (isinstance(steps, int) and isinstance(eval_every, int) and eval_every > 0):
-        raise ValueError(
-            f"steps and eval_every must be integers, got {steps!r}, {eval_every!r}"
-        )
-    if steps < eval_every or steps % eval_every:
-        raise ValueError(
-            f"steps must be a positive multiple of eval_every={eval_every}, got {steps}"
-        )
+    eval_every = check_positive_int("eval_every", eval_every)
+    multiple = f"a positive multiple of eval_every={eval_every}"
+    steps = check_positive_int("steps", steps, what=multiple)
+    if steps % eval_every:
+        raise ValueError(f"steps must be {multiple}, got {steps}")
     network = adding_model(model, hidden_size, seed)
     x_test, y_test = _task_data(task, 1000, length, np.random.default_rng(TEST_SEED))
     x_test = torch.as_tensor(x_test, dtype=torch.float32)

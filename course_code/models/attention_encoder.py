@@ -21,9 +21,10 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from course_code.models.seq2seq import EncoderOutput, check_size, source_mask
+from course_code.models.seq2seq import EncoderOutput, source_mask
 from course_code.nn.self_attention import SelfAttention, sinusoidal_positions
 from course_code.reproducibility import seeded_init
+from course_code.shapes import check_positive_int
 
 __all__ = ["POSITIONS", "SelfAttentionEncoder"]
 
@@ -69,12 +70,12 @@ class SelfAttentionEncoder(nn.Module):
         super().__init__()
         if positions not in POSITIONS:
             raise ValueError(f"positions must be one of {POSITIONS}, got {positions!r}")
-        self.vocab_size = check_size("vocab_size", vocab_size)
-        self.output_size = check_size("embed_dim", embed_dim)
+        self.vocab_size = check_positive_int("vocab_size", vocab_size)
+        self.output_size = check_positive_int("embed_dim", embed_dim)
         if embed_dim % 2:
             raise ValueError(f"embed_dim must be even (sinusoids come in pairs), got {embed_dim}")
-        num_layers = check_size("num_layers", num_layers)
-        feedforward_size = check_size("feedforward_size", feedforward_size)
+        num_layers = check_positive_int("num_layers", num_layers)
+        feedforward_size = check_positive_int("feedforward_size", feedforward_size)
         self.positions = positions
         with seeded_init(seed):
             self.embedding = nn.Embedding(vocab_size, embed_dim)

@@ -20,9 +20,10 @@ from typing import NamedTuple
 import torch
 from torch import nn
 
-from course_code.models.seq2seq import Encoder, check_ids, check_size, unpack_batch
+from course_code.models.seq2seq import Encoder, check_ids, unpack_batch
 from course_code.nn.attention import AdditiveAttention
 from course_code.reproducibility import seeded_init
+from course_code.shapes import check_positive_int
 
 __all__ = ["AttentionSeq2Seq", "AttentionState"]
 
@@ -73,10 +74,10 @@ class AttentionSeq2Seq(nn.Module):
                  bidirectional: bool = True, seed: int | None = None,
                  encoder: nn.Module | None = None) -> None:
         super().__init__()
-        embedding_dim = check_size("embedding_dim", embedding_dim)
-        hidden_size = check_size("hidden_size", hidden_size)
-        attention_size = check_size("attention_size", attention_size)
-        self.target_vocab_size = check_size("target_vocab_size", target_vocab_size)
+        embedding_dim = check_positive_int("embedding_dim", embedding_dim)
+        hidden_size = check_positive_int("hidden_size", hidden_size)
+        attention_size = check_positive_int("attention_size", attention_size)
+        self.target_vocab_size = check_positive_int("target_vocab_size", target_vocab_size)
         if encoder is not None and not isinstance(getattr(encoder, "output_size", None), int):
             raise TypeError("encoder must be a module with an integer output_size (H_k), "
                             f"got {type(encoder).__name__}")

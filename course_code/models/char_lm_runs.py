@@ -20,6 +20,7 @@ import torch
 from course_code.data.text import CharVocabulary, next_char_batch, python_docs_text
 from course_code.models import CharRNN, text_cross_entropy
 from course_code.nn.lstm import init_forget_gate_bias
+from course_code.shapes import check_positive_int
 from course_code.training import RandomBatches, fit, perplexity, sequence_cross_entropy
 
 __all__ = ["CharLMRun", "char_lm_run", "text_split"]
@@ -83,11 +84,11 @@ def char_lm_run(
         ValueError: if ``updates`` is not a positive multiple of ``eval_every``, or
             for a forget-gate bias without an LSTM.
     """
-    if not isinstance(updates, int) or updates < eval_every or updates % eval_every:
-        raise ValueError(
-            f"updates must be a positive multiple of eval_every={eval_every}, "
-            f"got {updates!r}"
-        )
+    eval_every = check_positive_int("eval_every", eval_every)
+    multiple = f"a positive multiple of eval_every={eval_every}"
+    updates = check_positive_int("updates", updates, what=multiple)
+    if updates % eval_every:
+        raise ValueError(f"updates must be {multiple}, got {updates!r}")
     if forget_gate_bias is not None and cell != "lstm":
         raise ValueError(f"only an LSTM has a forget gate, got cell={cell!r}")
     vocab_size, train_ids, val_ids = text_split()

@@ -31,14 +31,13 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from numbers import Real
 from typing import NamedTuple
 
 import torch
 from torch.nn import functional as F
 
 from course_code.data.pairs import BOS, EOS, PAD
-from course_code.shapes import check_positive_int
+from course_code.shapes import check_positive_int, check_real, check_tensor
 
 __all__ = [
     "Decoded",
@@ -77,12 +76,7 @@ def select_rows(state: NamedTuple, index: torch.Tensor) -> NamedTuple:
 
 
 def _check(source: torch.Tensor, max_len) -> None:
-    if not isinstance(source, torch.Tensor):
-        raise TypeError(f"source must be a tensor of ids of shape (N, S), "
-                        f"got {type(source).__name__}")
-    if source.dim() != 2:
-        raise ValueError(f"source must be a tensor of ids of shape (N, S), "
-                         f"got shape {tuple(source.shape)}")
+    check_tensor("source", source, ("N", "S"))
     check_positive_int("max_len", max_len)
 
 
@@ -242,9 +236,8 @@ def beam_search(model, source: torch.Tensor, beam_width: int, max_len: int,
     """
     _check(source, max_len)
     beam_width = check_positive_int("beam_width", beam_width)
-    if isinstance(length_penalty, bool) or not isinstance(length_penalty, Real) \
-            or not 0 <= length_penalty < float("inf"):
-        raise ValueError(f"length_penalty must be a number >= 0, got {length_penalty!r}")
+    check_real("length_penalty", length_penalty, low=0.0, high=float("inf"),
+               high_open=True)
     was_training = model.training
     model.eval()
     results = [_beam_one(model, source[n : n + 1], beam_width, max_len, float(length_penalty))

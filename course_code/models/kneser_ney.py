@@ -33,6 +33,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from course_code.shapes import check_ids, check_positive_int
+
 __all__ = [
     "KneserNeyModel",
     "kneser_ney",
@@ -76,10 +78,7 @@ def _check_ids(name: str, ids, vocab_size: int, min_length: int) -> np.ndarray:
         )
     if ids.shape[0] < min_length:
         raise ValueError(f"{name} must hold at least {min_length} ids, got {ids.shape[0]}")
-    if ids.size and (ids.min() < 0 or ids.max() >= vocab_size):
-        raise ValueError(
-            f"{name} must lie in [0, V={vocab_size}), got values from {ids.min()} to {ids.max()}"
-        )
+    check_ids(name, ids, vocab_size)
     return ids.astype(np.int64)
 
 
@@ -110,9 +109,8 @@ def kneser_ney(ids, vocab_size: int, order: int) -> KneserNeyModel:
             ``V^N`` does not fit in 63 bits, or ``ids`` is not a long enough
             1-D integer array of ids below ``V``.
     """
-    for name, value in (("vocab_size", vocab_size), ("order", order)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    vocab_size = check_positive_int("vocab_size", vocab_size)
+    order = check_positive_int("order", order)
     if order * math.log2(max(vocab_size, 2)) >= 63:
         raise ValueError(f"V^N = {vocab_size}^{order} does not fit in 63 bits; lower the order")
     ids = _check_ids("ids", ids, vocab_size, min_length=order)

@@ -17,32 +17,28 @@ from __future__ import annotations
 
 import numpy as np
 
+from course_code.shapes import check_ids, check_positive_int, check_real
+
 __all__ = ["bigram_probabilities", "ngram_cross_entropy", "unigram_probabilities", "uniform_probabilities"]
 
 
 def _check_ids(ids, vocab_size: int, min_length: int = 1) -> np.ndarray:
-    if isinstance(vocab_size, bool) or not isinstance(vocab_size, (int, np.integer)) or vocab_size < 1:
-        raise ValueError(f"vocab_size must be a positive integer, got {vocab_size!r}")
+    vocab_size = check_positive_int("vocab_size", vocab_size)
     ids = np.asarray(ids)
     if ids.ndim != 1 or not np.issubdtype(ids.dtype, np.integer):
         raise ValueError(f"ids must be a 1-D integer array (L,), got shape {ids.shape} and dtype {ids.dtype}")
     if ids.shape[0] < min_length:
         raise ValueError(f"ids must hold at least {min_length} ids, got {ids.shape[0]}")
-    if ids.min() < 0 or ids.max() >= vocab_size:
-        raise ValueError(f"ids must lie in [0, V={vocab_size}), got values from {ids.min()} to {ids.max()}")
-    return ids
+    return check_ids("ids", ids, vocab_size)
 
 
 def _check_smoothing(smoothing: float) -> float:
-    if not smoothing >= 0:
-        raise ValueError(f"smoothing must be non-negative, got {smoothing!r}")
-    return float(smoothing)
+    return check_real("smoothing", smoothing, low=0.0)
 
 
 def uniform_probabilities(vocab_size: int) -> np.ndarray:
     """``1/V`` for each of the ``V`` characters, shape ``(V,)``."""
-    if isinstance(vocab_size, bool) or not isinstance(vocab_size, (int, np.integer)) or vocab_size < 1:
-        raise ValueError(f"vocab_size must be a positive integer, got {vocab_size!r}")
+    vocab_size = check_positive_int("vocab_size", vocab_size)
     return np.full(vocab_size, 1.0 / vocab_size)
 
 

@@ -12,15 +12,14 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from course_code.shapes import ArgumentTypeError, check_positive_int, check_tensor
+from course_code.shapes import (
+    ArgumentTypeError,
+    check_positive_int,
+    check_positive_real,
+    check_tensor,
+)
 
 __all__ = ["sample", "sample_next"]
-
-
-def _check_temperature(temperature: float) -> float:
-    if isinstance(temperature, bool) or not isinstance(temperature, (int, float)) or not temperature > 0:
-        raise ValueError(f"temperature must be a positive number, got {temperature!r}")
-    return float(temperature)
 
 
 def _check_generator(generator) -> None:
@@ -44,7 +43,7 @@ def sample_next(logits: torch.Tensor, temperature: float = 1.0, generator: torch
             NaN or infinity (which would give no distribution to draw from).
         TypeError: if ``logits`` is not a floating-point tensor or ``generator`` not a generator.
     """
-    temperature = _check_temperature(temperature)
+    temperature = check_positive_real("temperature", temperature)
     _check_generator(generator)
     check_tensor("logits", logits, ("N", "V"), dtype="float")
     if not bool(torch.isfinite(logits).all()):
@@ -82,7 +81,7 @@ def sample(
         ValueError: if ``temperature`` is not positive, the prompt is empty
             or not 1-D, or ``length`` is negative.
     """
-    temperature = _check_temperature(temperature)
+    temperature = check_positive_real("temperature", temperature)
     prompt = torch.as_tensor(np.asarray(prompt), dtype=torch.int64)
     if prompt.dim() != 1 or prompt.shape[0] == 0:
         raise ValueError(f"prompt must be a non-empty 1-D sequence of ids (T0,), got shape {tuple(prompt.shape)}")

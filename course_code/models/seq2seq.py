@@ -27,7 +27,6 @@ A state is a ``NamedTuple`` of batch-first tensors.
 
 from __future__ import annotations
 
-from numbers import Integral
 from typing import NamedTuple
 
 import torch
@@ -36,6 +35,7 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from course_code.data.pairs import PAD
 from course_code.reproducibility import seeded_init
+from course_code.shapes import check_positive_int
 
 __all__ = [
     "CONDITIONING",
@@ -45,25 +45,10 @@ __all__ = [
     "EncoderOutput",
     "Seq2Seq",
     "check_ids",
-    "check_size",
     "unpack_batch",
 ]
 
 CONDITIONING = ("init", "input", "both")
-
-
-def check_size(name: str, value) -> int:
-    """Return ``value`` as an ``int`` if it is a positive integer, else raise.
-
-    Raises:
-        TypeError: if ``value`` is not an integer (``True`` is not a size).
-        ValueError: if it is an integer below 1.
-    """
-    if isinstance(value, bool) or not isinstance(value, Integral):
-        raise TypeError(f"{name} must be a positive integer, got {value!r}")
-    if value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
 
 
 def check_ids(name: str, ids: torch.Tensor, dims: int = 2, vocab_size: int | None = None) -> None:
@@ -143,9 +128,9 @@ class Encoder(nn.Module):
     def __init__(self, vocab_size: int, embedding_dim: int, hidden_size: int,
                  bidirectional: bool = True) -> None:
         super().__init__()
-        self.vocab_size = check_size("vocab_size", vocab_size)
-        embedding_dim = check_size("embedding_dim", embedding_dim)
-        hidden_size = check_size("hidden_size", hidden_size)
+        self.vocab_size = check_positive_int("vocab_size", vocab_size)
+        embedding_dim = check_positive_int("embedding_dim", embedding_dim)
+        hidden_size = check_positive_int("hidden_size", hidden_size)
         self.embedding = nn.Embedding(vocab_size, embedding_dim, padding_idx=PAD)
         self.rnn = nn.GRU(embedding_dim, hidden_size, batch_first=True,
                           bidirectional=bool(bidirectional))
@@ -198,10 +183,10 @@ class ConditionedDecoder(nn.Module):
         if conditioning not in CONDITIONING:
             raise ValueError(f"conditioning must be one of {CONDITIONING}, "
                              f"got {conditioning!r}")
-        self.vocab_size = check_size("vocab_size", vocab_size)
-        embedding_dim = check_size("embedding_dim", embedding_dim)
-        hidden_size = check_size("hidden_size", hidden_size)
-        self.context_size = check_size("context_size", context_size)
+        self.vocab_size = check_positive_int("vocab_size", vocab_size)
+        embedding_dim = check_positive_int("embedding_dim", embedding_dim)
+        hidden_size = check_positive_int("hidden_size", hidden_size)
+        self.context_size = check_positive_int("context_size", context_size)
         self.conditioning = conditioning
         self.embedding = nn.Embedding(vocab_size, embedding_dim, padding_idx=PAD)
         extra = context_size if conditioning in ("input", "both") else 0

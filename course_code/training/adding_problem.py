@@ -13,6 +13,7 @@ import torch
 from torch.nn import functional as F
 
 from course_code.data.long_range import adding_problem
+from course_code.shapes import check_positive_int
 from course_code.training.batches import RandomBatches
 from course_code.training.loop import History, fit
 
@@ -82,11 +83,11 @@ def train_on_adding_problem(
     optimizers = {"adam": torch.optim.Adam, "sgd": torch.optim.SGD}
     if optimizer not in optimizers:
         raise ValueError(f"optimizer must be one of {sorted(optimizers)}, got {optimizer!r}")
-    if test_every is not None and (
-        isinstance(test_every, bool) or not isinstance(test_every, int)
-        or test_every < 1 or steps % test_every
-    ):
-        raise ValueError(f"test_every must be a positive divisor of steps={steps}, got {test_every!r}")
+    if test_every is not None:
+        divisor = f"a positive divisor of steps={steps}"
+        test_every = check_positive_int("test_every", test_every, what=divisor)
+        if steps % test_every:
+            raise ValueError(f"test_every must be {divisor}, got {test_every!r}")
     per_epoch = steps if test_every is None else test_every
     batches = adding_batches(batch_size, length, per_epoch, seed)
     eval_fn = None

@@ -19,12 +19,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
-from numbers import Real
 
 import torch
 from tqdm import tqdm
 
-from course_code.shapes import check_positive_int
+from course_code.shapes import check_positive_int, check_positive_real
 
 __all__ = ["History", "fit"]
 
@@ -123,8 +122,8 @@ def fit(
     """
     epochs = check_positive_int("epochs", epochs)
     for name, value in (("clip_grad_norm", clip_grad_norm), ("clip_grad_value", clip_grad_value)):
-        if value is not None and (isinstance(value, bool) or not isinstance(value, Real) or not value > 0):
-            raise ValueError(f"{name} must be positive or None, got {value!r}")
+        if value is not None:
+            check_positive_real(name, value)
     history = History() if history is None else history
     parameters = [p for p in model.parameters() if p.requires_grad]
     max_norm = math.inf if clip_grad_norm is None else float(clip_grad_norm)
