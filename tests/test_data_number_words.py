@@ -112,7 +112,7 @@ def test_held_out_sets_are_stratified_and_keep_short_numbers_back():
 
 
 def test_rng_must_be_a_generator():
-    with pytest.raises(TypeError, match="rng must be a numpy Generator"):
+    with pytest.raises(TypeError, match="rng must be a numpy.random.Generator"):
         sample_numbers(3, 0)
-    with pytest.raises(TypeError, match="rng must be a numpy Generator"):
+    with pytest.raises(TypeError, match="rng must be a numpy.random.Generator"):
         split_numbers(3, 2, np.random.RandomState(0))

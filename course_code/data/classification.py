@@ -23,9 +23,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from numbers import Integral
 
 import numpy as np
+
+from course_code.shapes import check_generator, check_positive_int, check_probability
 
 __all__ = [
     "INTENSIFIERS",
@@ -169,12 +170,9 @@ def sentiment_phrases(
         ValueError: if ``num_phrases`` is not a positive integer or
             ``contrast_fraction`` lies outside ``[0, 1]``.
     """
-    if isinstance(num_phrases, bool) or not isinstance(num_phrases, Integral) or num_phrases < 1:
-        raise ValueError(f"num_phrases must be a positive integer, got {num_phrases!r}")
-    if not 0.0 <= contrast_fraction <= 1.0:
-        raise ValueError(f"contrast_fraction must lie in [0, 1], got {contrast_fraction!r}")
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    num_phrases = check_positive_int("num_phrases", num_phrases)
+    check_probability("contrast_fraction", contrast_fraction)
+    check_generator("rng", rng)
     phrases = []
     for _ in range(num_phrases):
         words = list(OPENERS[rng.integers(len(OPENERS))]) + _clause(rng)

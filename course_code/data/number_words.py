@@ -18,9 +18,9 @@ Everything is generated from a seed: nothing is downloaded.
 
 from __future__ import annotations
 
-from numbers import Integral
-
 import numpy as np
+
+from course_code.shapes import check_generator, check_positive_int, check_real
 
 __all__ = [
     "MAX_DIGITS",
@@ -70,9 +70,7 @@ def number_to_words(n: int) -> list[str]:
         >>> number_to_words(312005)
         ['three', 'hundred', 'twelve', 'thousand', 'five']
     """
-    if isinstance(n, bool) or not isinstance(n, Integral) or not 0 <= n < 10**MAX_DIGITS:
-        raise ValueError(f"n must be an integer in [0, 10**{MAX_DIGITS}), got {n!r}")
-    n = int(n)
+    n = check_positive_int("n", n, minimum=0, maximum=10**MAX_DIGITS - 1)
     if n == 0:
         return ["zero"]
     words = []
@@ -86,10 +84,7 @@ def number_to_words(n: int) -> list[str]:
 
 
 def _check_digits(max_digits, name: str = "max_digits") -> int:
-    if isinstance(max_digits, bool) or not isinstance(max_digits, Integral) \
-            or not 1 <= max_digits <= MAX_DIGITS:
-        raise ValueError(f"{name} must be an integer in [1, {MAX_DIGITS}], got {max_digits!r}")
-    return int(max_digits)
+    return check_positive_int(name, max_digits, maximum=MAX_DIGITS)
 
 
 def numbers_with_digits(digits: int) -> int:
@@ -128,9 +123,7 @@ def sample_numbers(count: int, rng: np.random.Generator, max_digits: int = MAX_D
         TypeError: if ``rng`` is not a ``numpy.random.Generator``.
         ValueError: if ``count`` is negative or larger than what is available.
     """
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy Generator (np.random.default_rng(seed)), "
-                        f"got {type(rng).__name__}")
+    check_generator("rng", rng)
     max_digits = _check_digits(max_digits)
     min_digits = _check_digits(min_digits, "min_digits")
     if min_digits > max_digits:
@@ -139,8 +132,7 @@ def sample_numbers(count: int, rng: np.random.Generator, max_digits: int = MAX_D
     exclude = set(int(x) for x in exclude)
     in_range = sum(1 for x in exclude if low_end <= x < 10**max_digits)
     available = 10**max_digits - low_end - in_range
-    if isinstance(count, bool) or not isinstance(count, Integral) or not 0 <= count <= available:
-        raise ValueError(f"count must be an integer in [0, {available}], got {count!r}")
+    count = check_positive_int("count", count, minimum=0, maximum=available)
     taken: list[int] = []
     seen = set(exclude)
     attempts = 0
@@ -204,13 +196,13 @@ def split_by_digit_count(train_size: int, held_out_per_count, rng: np.random.Gen
     """
     max_digits = _check_digits(max_digits)
     min_digits = _check_digits(min_digits, "min_digits")
-    requests = [int(r) for r in held_out_per_count]
-    if not requests or any(r < 0 for r in requests) or any(
-            isinstance(r, bool) or not isinstance(r, Integral) for r in held_out_per_count):
+    requests = [check_positive_int(f"held_out_per_count[{i}]", r, minimum=0)
+                for i, r in enumerate(held_out_per_count)]
+    if not requests:
         raise ValueError("held_out_per_count must hold non-negative integers, one per set, "
                          f"got {held_out_per_count!r}")
-    if not 0 < max_held_out_share < 1:
-        raise ValueError(f"max_held_out_share must be in (0, 1), got {max_held_out_share!r}")
+    check_real("max_held_out_share", max_held_out_share, low=0.0, high=1.0,
+               low_open=True, high_open=True)
     held_out: list[list[int]] = [[] for _ in requests]
     taken: set[int] = set()
     for digits in range(min_digits, max_digits + 1):

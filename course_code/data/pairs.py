@@ -14,10 +14,11 @@ For a target ``y_1 ... y_T`` the decoder reads ``<bos> y_1 ... y_T`` and must pr
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from numbers import Integral
 
 import numpy as np
 import torch
+
+from course_code.shapes import check_positive_int
 
 __all__ = ["BOS", "EOS", "PAD", "PairBatches", "TokenVocabulary", "encode_pairs"]
 
@@ -137,10 +138,8 @@ class PairBatches:
                 or len(source) != len(decoder_input):
             raise ValueError(f"expected source (M, S) and decoder_input, decoder_target (M, T + 1), got "
                              f"{tuple(source.shape)}, {tuple(decoder_input.shape)}, {tuple(decoder_target.shape)}")
-        if isinstance(batch_size, bool) or not isinstance(batch_size, Integral) or batch_size < 1:
-            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+        self.batch_size = check_positive_int("batch_size", batch_size)
         self.source, self.decoder_input, self.decoder_target = source, decoder_input, decoder_target
-        self.batch_size = int(batch_size)
         self._rng = np.random.default_rng(seed)
 
     def __len__(self) -> int:

@@ -14,11 +14,10 @@
 
 from __future__ import annotations
 
-from numbers import Integral
-
 import numpy as np
 
 from course_code.data.files import data_file
+from course_code.shapes import check_generator, check_positive_int
 
 __all__ = ["PYTHON_DOCS_FILE", "CharVocabulary", "next_char_batch", "python_docs_text"]
 
@@ -156,11 +155,9 @@ def next_char_batch(
         ValueError: if ``ids`` is not a 1-D integer array longer than ``T``, or
             ``batch_size`` or ``seq_len`` is not a positive integer.
     """
-    for name, value in (("batch_size", batch_size), ("seq_len", seq_len)):
-        if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    batch_size = check_positive_int("batch_size", batch_size)
+    seq_len = check_positive_int("seq_len", seq_len)
+    check_generator("rng", rng)
     ids = np.asarray(ids)
     if ids.ndim != 1 or not np.issubdtype(ids.dtype, np.integer):
         raise ValueError(f"ids must be a 1-D integer array (L,), got shape {ids.shape} and dtype {ids.dtype}")

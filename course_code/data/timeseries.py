@@ -19,13 +19,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from numbers import Integral
 from pathlib import Path
 
 import numpy as np
 
 from course_code.data.files import data_file
-from course_code.shapes import check_shape
+from course_code.shapes import check_positive_int, check_shape
 
 __all__ = [
     "CO2_WEEKLY_CSV",
@@ -43,12 +42,6 @@ __all__ = [
 
 CO2_WEEKLY_CSV = data_file("mauna_loa_co2_weekly.csv")
 """The shipped weekly Mauna Loa CO2 record (a data file of the package)."""
-
-
-def _check_int(name: str, value, smallest: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, Integral) or value < smallest:
-        raise ValueError(f"{name} must be an integer of at least {smallest}, got {value!r}")
-    return int(value)
 
 
 def _check_series(name: str, series) -> np.ndarray:
@@ -163,8 +156,7 @@ def sliding_windows(series, window: int) -> tuple[np.ndarray, np.ndarray]:
         ValueError: if ``window`` is not a positive integer or the series has
             no more than ``W`` values.
     """
-    if isinstance(window, bool) or not isinstance(window, (int, np.integer)) or window < 1:
-        raise ValueError(f"window must be a positive integer, got {window!r}")
+    window = check_positive_int("window", window)
     series = _check_series("series", series)
     if series.shape[0] < window + 1:
         raise ValueError(f"series must have at least {window + 1} values, got {series.shape[0]}")
@@ -198,8 +190,8 @@ def forecast_windows(
         ValueError: if the series is too short or holds ``NaN``, or an
             argument is not a positive integer.
     """
-    window = _check_int("window", window)
-    num_test = _check_int("num_test", num_test)
+    window = check_positive_int("window", window)
+    num_test = check_positive_int("num_test", num_test)
     series = _check_series("series", series)
     if np.isnan(series).any():
         raise ValueError("series must not hold NaN")
@@ -241,7 +233,7 @@ def moving_average_forecast(windows, k: int) -> np.ndarray:
         ``(M,)``.
     """
     windows = _check_windows(windows)
-    k = _check_int("k", k)
+    k = check_positive_int("k", k)
     if k > windows.shape[1]:
         raise ValueError(f"k must be at most the window length W={windows.shape[1]}, got {k}")
     return windows[:, -k:].mean(axis=1)
@@ -260,7 +252,7 @@ def seasonal_naive_forecast(windows, period: int) -> np.ndarray:
         ``(M,)``.
     """
     windows = _check_windows(windows)
-    period = _check_int("period", period)
+    period = check_positive_int("period", period)
     if period > windows.shape[1]:
         raise ValueError(f"period must be at most the window length W={windows.shape[1]}, got {period}")
     return windows[:, -period].copy()
@@ -299,8 +291,8 @@ def sine_windows(
     Returns:
         ``(x, y)``: ``float32`` inputs ``(N, T, 1)`` and targets ``(N,)``.
     """
-    num_sequences = _check_int("num_sequences", num_sequences)
-    length = _check_int("length", length)
+    num_sequences = check_positive_int("num_sequences", num_sequences)
+    length = check_positive_int("length", length)
     if not noise >= 0:
         raise ValueError(f"noise must be non-negative, got {noise!r}")
     omega = rng.uniform(0.2, 0.6, size=(num_sequences, 1))
