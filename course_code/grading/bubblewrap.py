@@ -1,13 +1,12 @@
 """The bubblewrap sandbox: the ``bwrap`` arguments that keep the child from everything else.
 
-The child runs under ``bwrap`` (Debian/Ubuntu package ``bubblewrap``) in new
-PID, mount, network, IPC, UTS and user namespaces, as an unprivileged uid,
-with ``--die-with-parent``. Its filesystem holds only read-only binds of the
-system's libraries, the Python runtime (with its site-packages hidden) and
-NumPy, plus a private tmpfs as the only writable place: no repository, no
-``exercises/source``, no ``course_code``, no grader output. It sees no other
-process, so it can signal none, and everything it started dies with it.
-Whether bubblewrap runs here is decided in :mod:`isolation`.
+:func:`bwrap_arguments` gives the child new user, PID, network, IPC, UTS (and,
+where it can, cgroup) namespaces, runs it as uid ``SANDBOX_UID`` with a cleared
+environment, and builds its filesystem from read-only binds: the system's program
+and library folders, the interpreter's base prefixes with every site-packages
+inside them hidden under an empty tmpfs, and NumPy's folders at ``SANDBOX_SITE``;
+``/tmp`` is a tmpfs of ``TMPFS_BYTES``, the only place it can write. What this
+protects, and when bubblewrap is used, is told in :mod:`isolation`.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
 from course_code.plots.cell_graph import CellDiagram, Edge, Node
 from course_code.plots.cell_layout import LAYER_SIZE, OP_RADIUS
-from course_code.plots.rounded_box import centred_box
+from course_code.plots.centred import centred_box, centred_label
 
 __all__ = ["FIGURE_WIDTH", "HIGHLIGHT", "MIN_FONTSIZE", "draw_cell"]
 
@@ -102,11 +102,10 @@ def _draw_edge(ax: Axes, edge: Edge, fontsize: float) -> None:
         )
     )
     if edge.label:
-        ax.text(
-            *edge.label_xy,
+        centred_label(
+            ax,
+            edge.label_xy,
             edge.label,
-            ha="center",
-            va="center",
             fontsize=fontsize,
             zorder=3,
             gid=f"label:{edge.source}->{edge.target}",
@@ -114,12 +113,9 @@ def _draw_edge(ax: Axes, edge: Edge, fontsize: float) -> None:
 
 
 def _draw_node(ax: Axes, node: Node, fontsize: float, on_path: bool) -> None:
-    x, y = node.xy
     gid = f"node:{node.name}"
     if node.kind in ("input", "output"):
-        ax.text(
-            x, y, node.label, ha="center", va="center", fontsize=fontsize + 1, gid=gid
-        )
+        centred_label(ax, node.xy, node.label, fontsize=fontsize + 1, gid=gid)
         return
     if node.kind in _LAYER_COLOURS:
         ax.add_patch(
@@ -133,16 +129,7 @@ def _draw_node(ax: Axes, node: Node, fontsize: float, on_path: bool) -> None:
                 zorder=2,
             )
         )
-        ax.text(
-            x,
-            y,
-            node.label,
-            ha="center",
-            va="center",
-            fontsize=fontsize,
-            zorder=3,
-            gid=gid,
-        )
+        centred_label(ax, node.xy, node.label, fontsize=fontsize, zorder=3, gid=gid)
         return
     symbol = _OP_SYMBOLS["tanh" if node.kind == "tanh_op" else node.kind]
     edge = {
@@ -153,18 +140,14 @@ def _draw_node(ax: Axes, node: Node, fontsize: float, on_path: bool) -> None:
     }
     if node.kind in ("tanh_op", "one_minus"):  # words: a rounded box, not a circle
         ax.add_patch(centred_box(node.xy, _WIDE_OP, "round,pad=0.05", **edge))
-        ax.text(
-            x,
-            y,
+        centred_label(
+            ax,
+            node.xy,
             symbol,
-            ha="center",
-            va="center",
             zorder=3,
             gid=gid,
             fontsize=max(MIN_FONTSIZE, fontsize - 1),
         )
         return
-    ax.add_patch(Circle((x, y), OP_RADIUS, **edge))
-    ax.text(
-        x, y, symbol, ha="center", va="center", zorder=3, gid=gid, fontsize=fontsize + 2
-    )
+    ax.add_patch(Circle(node.xy, OP_RADIUS, **edge))
+    centred_label(ax, node.xy, symbol, zorder=3, gid=gid, fontsize=fontsize + 2)

@@ -19,8 +19,8 @@ import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.patches import FancyArrowPatch
 
+from course_code.plots.centred import centred_box, centred_label
 from course_code.plots.diagram import BOX_HEIGHT, BOX_WIDTH, COLOURS
-from course_code.plots.rounded_box import centred_box
 
 __all__ = ["KIND_COLOURS", "Diagram", "Edge", "Node", "draw_diagram"]
 
@@ -207,7 +207,7 @@ def draw_diagram(
             )
         )
         if node.label:
-            ax.text(*node.xy, node.label, ha="center", va="center", fontsize=fontsize)
+            centred_label(ax, node.xy, node.label, fontsize=fontsize)
     for edge in diagram.edges:
         start, end = diagram.nodes[edge.start], diagram.nodes[edge.end]
         tail, head = _border_point(start, end.xy), _border_point(end, start.xy)

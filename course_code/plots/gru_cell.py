@@ -1,8 +1,9 @@
 """The GRU cell as a diagram, as Cho et al. wrote it: one state, mixed by a gate.
 
-:func:`gru_cell_diagram` builds the graph (:mod:`course_code.plots.cell_graph`) on the
-shared grid of :mod:`course_code.plots.cell_layout`;
-:func:`~course_code.plots.cell_drawing.draw_cell` draws it.
+The reset gate scales ``h_{t-1}`` on its way into the candidate's layer; the update
+gate ``z_t`` keeps part of the state and lets ``1 - z_t`` of the candidate in. Laid
+out on the grid of :mod:`course_code.plots.cell_layout`, drawn by
+:func:`~course_code.plots.cell_drawing.draw_cell`.
 """
 
 from __future__ import annotations

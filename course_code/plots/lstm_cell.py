@@ -1,8 +1,10 @@
 """The LSTM cell as a diagram: four layers, three gates on the cell path.
 
-:func:`lstm_cell_diagram` builds the graph (:mod:`course_code.plots.cell_graph`) on the
-shared grid of :mod:`course_code.plots.cell_layout`;
-:func:`~course_code.plots.cell_drawing.draw_cell` draws it.
+The cell state ``c_t`` runs along the top, touched only by the forget gate's product
+and the sum that writes ``i_t * g_t``; ``h_t`` is read from it through ``o_t``. The graph
+(:mod:`course_code.plots.cell_graph`) is laid out on the grid of
+:mod:`course_code.plots.cell_layout` and drawn by
+:func:`~course_code.plots.cell_drawing.draw_cell`.
 """
 
 from __future__ import annotations

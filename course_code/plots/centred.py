@@ -1,10 +1,16 @@
-"""A rounded box centred on a point: the patch boxes, layers and gates are made of."""
+"""Boxes and labels centred on a point: what every node of a diagram is drawn with.
+
+Used by :mod:`course_code.plots.diagram_graph` (architecture diagrams) and
+:mod:`course_code.plots.cell_drawing` (gated cells).
+"""
 
 from __future__ import annotations
 
+from matplotlib.axes import Axes
 from matplotlib.patches import FancyBboxPatch
+from matplotlib.text import Text
 
-__all__ = ["centred_box"]
+__all__ = ["centred_box", "centred_label"]
 
 
 def centred_box(
@@ -26,3 +32,8 @@ def centred_box(
     return FancyBboxPatch(
         (x - width / 2, y - height / 2), width, height, boxstyle=boxstyle, **style
     )
+
+
+def centred_label(ax: Axes, xy: tuple[float, float], text: str, **style) -> Text:
+    """Write ``text`` centred on ``xy`` (both ways); ``style`` is any ``ax.text`` keyword."""
+    return ax.text(*xy, text, ha="center", va="center", **style)
