@@ -17,7 +17,7 @@ def test_unrolled_graph_without_outputs_and_bad_steps():
     ax = draw_unrolled_rnn(num_steps=2, show_outputs=False)
     assert not any(t.get_text().startswith("$\\ell_") for t in ax.texts)
     plt.close("all")
-    with pytest.raises(ValueError, match="num_steps must be an integer from 1 to 8, got 0"):
+    with pytest.raises(ValueError, match=r"num_steps must be an integer in \[1, 8\], got 0"):
         draw_unrolled_rnn(num_steps=0)
 
 

@@ -25,7 +25,7 @@ def test_families_draw_one_panel_each_with_their_outputs():
     assert len(red_arrows(second)) == 2  # y_1 -> h_2 and y_2 -> h_3
     assert red_arrows(first) == []
     plt.close("all")
-    with pytest.raises(ValueError, match="num_steps must be an integer from 2 to 5"):
+    with pytest.raises(ValueError, match=r"num_steps must be an integer in \[2, 5\]"):
         draw_rnn_families(num_steps=1)
 
 
@@ -42,7 +42,7 @@ def test_backward_flow_labels_every_delta_and_message():
         len(red) == 3 * 3 + 2
     )  # two messages and a delta per step, plus the W_hh ones
     plt.close("all")
-    with pytest.raises(ValueError, match="num_steps must be an integer from 2 to 4"):
+    with pytest.raises(ValueError, match=r"num_steps must be an integer in \[2, 4\]"):
         draw_backward_flow(num_steps=5)
 
 

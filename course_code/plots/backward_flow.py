@@ -19,6 +19,7 @@ from course_code.plots.diagram import (
     draw_arrow,
     draw_box,
 )
+from course_code.shapes import check_positive_int
 
 __all__ = ["BACKWARD_COLOUR", "draw_backward_flow"]
 
@@ -62,8 +63,7 @@ def draw_backward_flow(
     Returns:
         The axes drawn on.
     """
-    if not isinstance(num_steps, int) or not 2 <= num_steps <= 4:
-        raise ValueError(f"num_steps must be an integer from 2 to 4, got {num_steps!r}")
+    num_steps = check_positive_int("num_steps", num_steps, minimum=2, maximum=4)
     if ax is None:
         _, ax = plt.subplots(figsize=(1.5 + 1.9 * num_steps, 5.2))
     columns = [_SPACING * i for i in range(num_steps)]

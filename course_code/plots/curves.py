@@ -20,6 +20,7 @@ import numpy as np
 from matplotlib.axes import Axes
 
 from course_code.plots.seed_bands import plot_median_and_range
+from course_code.shapes import check_positive_int, check_positive_real
 
 __all__ = ["FIGURE_WIDTH", "FONT_SIZE", "curve_figure", "plot_curves", "plot_seed_runs"]
 
@@ -46,10 +47,8 @@ def curve_figure(rows: int = 1, row_height: float = 3.2, sharex: bool = False):
     Raises:
         ValueError: if ``rows`` is not a positive integer or ``row_height`` not positive.
     """
-    if isinstance(rows, bool) or not isinstance(rows, int) or rows < 1:
-        raise ValueError(f"rows must be a positive integer, got {rows!r}")
-    if not row_height > 0:
-        raise ValueError(f"row_height must be positive, got {row_height!r}")
+    rows = check_positive_int("rows", rows)
+    check_positive_real("row_height", row_height)
     figure, axes = plt.subplots(rows, 1, figsize=(FIGURE_WIDTH, row_height * rows),
                                 sharex=sharex, squeeze=False, layout="constrained")
     return figure, list(axes[:, 0])

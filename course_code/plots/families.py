@@ -19,6 +19,7 @@ from course_code.plots.diagram import (
     draw_arrow,
     draw_box,
 )
+from course_code.shapes import check_positive_int
 
 __all__ = ["FAMILIES", "draw_rnn_families"]
 
@@ -94,8 +95,7 @@ def draw_rnn_families(num_steps: int = 3, fontsize: float = 14) -> Figure:
     Returns:
         The figure, with three axes in the order of :data:`FAMILIES`.
     """
-    if not isinstance(num_steps, int) or not 2 <= num_steps <= 5:
-        raise ValueError(f"num_steps must be an integer from 2 to 5, got {num_steps!r}")
+    num_steps = check_positive_int("num_steps", num_steps, minimum=2, maximum=5)
     width = 1.3 + 1.25 * num_steps
     fig, axes = plt.subplots(3, 1, figsize=(width, 8.4))
     for family, ax in enumerate(axes, start=1):

@@ -11,6 +11,7 @@ import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 
 from course_code.plots.diagram import BOX_HEIGHT, BOX_WIDTH, COLOURS, draw_arrow, draw_box
+from course_code.shapes import check_positive_int
 
 __all__ = ["draw_unrolled_rnn"]
 
@@ -26,8 +27,7 @@ def draw_unrolled_rnn(num_steps: int = 4, ax: Axes | None = None, show_outputs: 
     Returns:
         The axes drawn on.
     """
-    if not isinstance(num_steps, int) or not 1 <= num_steps <= 8:
-        raise ValueError(f"num_steps must be an integer from 1 to 8, got {num_steps!r}")
+    num_steps = check_positive_int("num_steps", num_steps, minimum=1, maximum=8)
     if ax is None:
         _, ax = plt.subplots(figsize=(2.0 + 1.5 * (num_steps + 1), 3.4))
     y_x, y_h, y_o = 0.0, 1.3, 2.6
