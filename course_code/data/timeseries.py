@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from course_code.data.files import data_file
-from course_code.shapes import check_positive_int, check_shape
+from course_code.shapes import check_generator, check_positive_int, check_real, check_shape
 
 __all__ = [
     "CO2_WEEKLY_CSV",
@@ -293,8 +293,8 @@ def sine_windows(
     """
     num_sequences = check_positive_int("num_sequences", num_sequences)
     length = check_positive_int("length", length)
-    if not noise >= 0:
-        raise ValueError(f"noise must be non-negative, got {noise!r}")
+    check_real("noise", noise, low=0.0)
+    check_generator("rng", rng)
     omega = rng.uniform(0.2, 0.6, size=(num_sequences, 1))
     phase = rng.uniform(0.0, 2 * np.pi, size=(num_sequences, 1))
     t = np.arange(length + 1)[None, :]
