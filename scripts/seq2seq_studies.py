@@ -1,13 +1,13 @@
 """Seed sweeps and long runs of the chapter "Encoder-decoder models and attention".
 
 The chapter trains its models live for one seed at its own budget; the sweeps over
-seeds, the runs to 40 epochs and the length-generalisation split take about 12 CPU
-minutes, so this script runs them with the chapter's very recipe
+seeds, the runs to 40 epochs, the length-generalisation split and the reversed
+sources take about 18 CPU minutes, so this script runs them with the chapter's very recipe
 (:func:`course_code.models.number_translation.run_plan`) and stores the scores in
 ``course_code/data/files/seq2seq_studies.json``, which the chapter loads and shows.
 ``tests/test_seq2seq_studies.py`` re-runs one row and checks it equals the stored one::
 
-    .venv/bin/python scripts/seq2seq_studies.py      # about 12 CPU minutes, 2 processes
+    .venv/bin/python scripts/seq2seq_studies.py      # about 18 CPU minutes, 2 processes
     .venv/bin/python scripts/seq2seq_studies.py --only conditioning --again
 
 Every run is seeded by its own seed and uses one thread, so the numbers do not depend
@@ -56,6 +56,17 @@ def jobs() -> list[dict]:
                 out.append({"study": "length", "split": split, "kind": kind,
                             "seed": seed, "plan": [(4, 3e-3), (4, 1e-3)],
                             "detail_epochs": [8]})
+    # Sutskever et al.'s control: the source words in reverse order, for the model
+    # without attention, with a two-way and a one-way encoder ("both" in order is
+    # the conditioning study's row), at the chapter's budget and to 40 epochs
+    for kind in ("both-reversed", "one-way", "one-way-reversed"):
+        for seed in range(5):
+            out.append({"study": "order", "split": "by_digits", "kind": kind,
+                        "seed": seed, "plan": CHAPTER, "detail_epochs": [6]})
+    for kind in ("one-way", "one-way-reversed"):
+        for seed in range(3):
+            out.append({"study": "order", "split": "by_digits", "kind": kind,
+                        "seed": seed, "plan": _to_fit(40), "detail_epochs": [40]})
     return out
 
 
@@ -112,7 +123,8 @@ def _key(job: dict) -> str:
 
 
 def _write(path: Path, rows: list[dict]) -> None:
-    order = {"conditioning": 0, "chapter": 1, "budget": 2, "positions": 3, "length": 4}
+    order = {"conditioning": 0, "chapter": 1, "budget": 2, "positions": 3, "length": 4,
+             "order": 5}
     rows = sorted(rows, key=lambda r: (order[r["study"]], r["split"], r["kind"],
                                        r["seed"]))
     document = {

@@ -76,3 +76,34 @@ def test_errors(tasks):
         number_task("random")
     with pytest.raises(ValueError, match="kind must be one of"):
         build_model("transformer", tasks["by_digits"], 0)
+
+
+def test_reversed_sources_hold_the_same_words_last_word_first():
+    plain, reversed_ = number_task("by_digits", 0), number_task("by_digits", 0, True)
+    for a, b in ((plain.train, reversed_.train), (plain.test, reversed_.test)):
+        assert np.array_equal(a.numbers, b.numbers)
+        assert torch.equal(a.decoder_target, b.decoder_target)
+        for (words, digits), (backwards, same_digits) in zip(a.pairs, b.pairs):
+            assert backwards == words[::-1] and same_digits == digits
+        # reversed within each source's length: the padding stays at the end
+        lengths = (a.source != 0).sum(dim=1)
+        assert torch.equal(lengths, (b.source != 0).sum(dim=1))
+        for row, backwards, n in zip(a.source, b.source, lengths.tolist()):
+            assert torch.equal(row[:n].flip(0), backwards[:n])
+            assert not backwards[n:].any()
+    with pytest.raises(TypeError, match="reverse_source must be True or False"):
+        number_task("by_digits", 0, reverse_source=1)
+
+
+def test_one_way_models_read_left_to_right_and_reversed_ones_get_reversed_sources():
+    task = number_task("by_digits", 0)
+    one_way = build_model("one-way", task, seed=0)
+    assert one_way.encoder.output_size == 48 and not one_way.encoder.rnn.bidirectional
+    assert build_model("both", task, seed=0).encoder.output_size == 96
+    # the suffix changes only the data, not the model
+    for p, q in zip(one_way.parameters(),
+                    build_model("one-way-reversed", task, seed=0).parameters()):
+        assert torch.equal(p, q)
+    plan = [(1, 3e-3)]
+    assert run_plan("one-way-reversed", "by_digits", 0, plan) != run_plan(
+        "one-way", "by_digits", 0, plan)

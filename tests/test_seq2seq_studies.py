@@ -42,9 +42,11 @@ def test_every_job_of_the_script_has_its_row(stored):
                 assert 0 <= point[f"{split}_correct"] <= row["sizes"][split]
 
 
-def test_one_row_re_run_equals_the_stored_row(stored):
-    row = next(r for r in stored if r["study"] == "conditioning" and r["kind"] == "init"
-               and r["seed"] == 1)
+@pytest.mark.parametrize("study, kind, seed", [("conditioning", "init", 1),
+                                               ("order", "one-way-reversed", 0)])
+def test_one_row_re_run_equals_the_stored_row(stored, study, kind, seed):
+    row = next(r for r in stored if r["study"] == study and r["kind"] == kind
+               and r["seed"] == seed and r["plan"] == [[4, 3e-3], [2, 1e-3]])
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # as the script's workers
     try:

@@ -7,7 +7,9 @@ that a row the script stores is the row a notebook or a test re-computes:
   (``"by_digits"``: held-out sets stratified by digit count, as in the chapter;
   ``"up_to_6_digits"``: train on at most 6 digits, test on 7 to 9;
   ``"up_to_10_words"``: train on sources of at most 10 words, test on 11 to 14);
-* :func:`build_model` makes one of the chapter's models from a name and a seed;
+* :func:`build_model` makes one of the chapter's models from a name and a seed (a
+  name ending in ``"-reversed"`` reads its source words in reverse order, the control
+  of Sutskever et al.);
 * :func:`train` runs Adam with gradient-norm clipping at 1 on shuffled batches of 64,
   each call's batches seeded by the number of epochs already run;
 * :func:`greedy_correct` scores a model by exact match of its greedy outputs.
@@ -39,6 +41,7 @@ from course_code.training import fit
 __all__ = [
     "MAX_OUTPUT_LEN",
     "MODELS",
+    "REVERSED_SUFFIX",
     "SPLITS",
     "NumberSet",
     "NumberTask",
@@ -57,7 +60,9 @@ __all__ = [
 
 MAX_OUTPUT_LEN = 10  # nine digits and <eos>
 SPLITS = ("by_digits", "up_to_6_digits", "up_to_10_words")
-MODELS = ("init", "input", "both", "attention", "self-attention", "self-attention+positions")
+MODELS = ("init", "input", "both", "attention", "self-attention", "self-attention+positions",
+          "both-reversed", "one-way", "one-way-reversed")
+REVERSED_SUFFIX = "-reversed"  # models whose source words are read last word first
 
 
 class NumberSet(NamedTuple):
@@ -94,8 +99,11 @@ def number_vocabularies() -> tuple[TokenVocabulary, TokenVocabulary]:
     return words, TokenVocabulary("0123456789")
 
 
-def _encode(numbers: np.ndarray, words: TokenVocabulary, digits: TokenVocabulary) -> NumberSet:
+def _encode(numbers: np.ndarray, words: TokenVocabulary, digits: TokenVocabulary,
+            reverse_source: bool = False) -> NumberSet:
     pairs = number_pairs(numbers)
+    if reverse_source:
+        pairs = [(source[::-1], target) for source, target in pairs]
     source, decoder_input, decoder_target = encode_pairs(pairs, words, digits)
     lengths = np.array([len(w) for w, _ in pairs], dtype=np.int64)
     return NumberSet(np.asarray(numbers, dtype=np.int64), pairs, source, decoder_input,
@@ -109,7 +117,8 @@ def _split_by_words(seed: int, rng: np.random.Generator):
     return np.array(short[:4000]), np.array(short[4000:4400]), np.array(long[:800])
 
 
-def number_task(split: str = "by_digits", seed: int = 0) -> NumberTask:
+def number_task(split: str = "by_digits", seed: int = 0,
+                reverse_source: bool = False) -> NumberTask:
     """Training, validation and test numbers of one split, drawn from ``seed``.
 
     Args:
@@ -121,10 +130,14 @@ def number_task(split: str = "by_digits", seed: int = 0) -> NumberTask:
             ``"up_to_10_words"``: training and validation on sources of at most 10
             words, test 800 sources of 11 to 14 words.
         seed: seeds the draw.
+        reverse_source: give every source its words in reverse order ("two hundred
+            five" becomes "five hundred two"); the numbers and targets are unchanged.
 
     Returns:
         a :class:`NumberTask`; no number is in two sets.
     """
+    if not isinstance(reverse_source, bool):
+        raise TypeError(f"reverse_source must be True or False, got {reverse_source!r}")
     if split not in SPLITS:
         raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
     rng = np.random.default_rng(seed)
@@ -136,8 +149,9 @@ def number_task(split: str = "by_digits", seed: int = 0) -> NumberTask:
     else:
         train, validation, test = _split_by_words(seed, rng)
     words, digits = number_vocabularies()
-    return NumberTask(_encode(train, words, digits), _encode(validation, words, digits),
-                      _encode(test, words, digits), words, digits)
+    sets = (_encode(numbers, words, digits, reverse_source)
+            for numbers in (train, validation, test))
+    return NumberTask(*sets, words, digits)
 
 
 def build_model(kind: str, task: NumberTask, seed: int) -> torch.nn.Module:
@@ -149,14 +163,19 @@ def build_model(kind: str, task: NumberTask, seed: int) -> torch.nn.Module:
     with the same sizes and ``A = 48``; ``"self-attention"`` and
     ``"self-attention+positions"``: the same decoder over a two-layer
     :class:`~course_code.models.attention_encoder.SelfAttentionEncoder` (``E = 64``,
-    4 heads) without or with sinusoidal positions.
+    4 heads) without or with sinusoidal positions; ``"one-way"``: ``"both"`` with a
+    left-to-right encoder (``H_k = 48`` instead of 96). A name ending in
+    ``"-reversed"`` is the model before the suffix; :func:`run_plan` gives it its
+    sources in reverse order.
     """
     if kind not in MODELS:
         raise ValueError(f"kind must be one of {MODELS}, got {kind!r}")
     V_src, V_tgt = len(task.source_vocab), len(task.target_vocab)
-    if kind in ("init", "input", "both"):
-        return Seq2Seq(V_src, V_tgt, embedding_dim=32, hidden_size=48, conditioning=kind,
-                       seed=seed)
+    kind = kind.removesuffix(REVERSED_SUFFIX)
+    if kind in ("init", "input", "both", "one-way"):
+        conditioning = "both" if kind == "one-way" else kind
+        return Seq2Seq(V_src, V_tgt, embedding_dim=32, hidden_size=48,
+                       conditioning=conditioning, bidirectional=kind != "one-way", seed=seed)
     encoder = None
     if kind.startswith("self-attention"):
         positions = "sinusoidal" if kind.endswith("positions") else "none"
@@ -205,7 +224,8 @@ def run_plan(kind: str, split: str, seed: int, plan, detail_epochs=()) -> dict:
     """Train one model by a plan of ``(epochs, learning_rate)`` chunks, scoring after each.
 
     Args:
-        kind: a name in ``MODELS``.
+        kind: a name in ``MODELS`` (one ending in ``"-reversed"`` is trained and
+            scored on reversed sources).
         split: a name in ``SPLITS`` (data seed 0).
         seed: the model's seed.
         plan: ``[(epochs, learning_rate), ...]``, run in order as one training run.
@@ -217,7 +237,7 @@ def run_plan(kind: str, split: str, seed: int, plan, detail_epochs=()) -> dict:
         training loss of its last epoch and the number of exactly right greedy outputs
         on the training, validation and test sets; ``sizes``; and ``details``.
     """
-    task = number_task(split, seed=0)
+    task = number_task(split, seed=0, reverse_source=kind.endswith(REVERSED_SUFFIX))
     model = build_model(kind, task, seed)
     history = optimizer = None
     points, details = [], {}
