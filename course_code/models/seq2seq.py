@@ -131,7 +131,7 @@ class Encoder(nn.Module):
         self.vocab_size = check_positive_int("vocab_size", vocab_size)
         embedding_dim = check_positive_int("embedding_dim", embedding_dim)
         hidden_size = check_positive_int("hidden_size", hidden_size)
-        self.embedding = nn.Embedding(vocab_size, embedding_dim, padding_idx=PAD)
+        self.embedding = nn.Embedding(self.vocab_size, embedding_dim, padding_idx=PAD)
         self.rnn = nn.GRU(embedding_dim, hidden_size, batch_first=True,
                           bidirectional=bool(bidirectional))
         self.output_size = hidden_size * (2 if bidirectional else 1)
@@ -188,12 +188,12 @@ class ConditionedDecoder(nn.Module):
         hidden_size = check_positive_int("hidden_size", hidden_size)
         self.context_size = check_positive_int("context_size", context_size)
         self.conditioning = conditioning
-        self.embedding = nn.Embedding(vocab_size, embedding_dim, padding_idx=PAD)
-        extra = context_size if conditioning in ("input", "both") else 0
+        self.embedding = nn.Embedding(self.vocab_size, embedding_dim, padding_idx=PAD)
+        extra = self.context_size if conditioning in ("input", "both") else 0
         self.rnn = nn.GRU(embedding_dim + extra, hidden_size, batch_first=True)
         uses_init = conditioning in ("init", "both")
-        self.init = nn.Linear(context_size, hidden_size) if uses_init else None
-        self.readout = nn.Linear(hidden_size, vocab_size)
+        self.init = nn.Linear(self.context_size, hidden_size) if uses_init else None
+        self.readout = nn.Linear(hidden_size, self.vocab_size)
 
     def initial_state(self, context: torch.Tensor) -> DecoderState:
         """``h_0``: ``tanh(W_c c + b_c)`` under "init" and "both", zeros under "input"."""
