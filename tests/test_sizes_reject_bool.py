@@ -1,4 +1,4 @@
-"""Sizes in the chapters' own modules go through shapes.check_positive_int: True is not a size."""
+"""Sizes go through shapes.check_positive_int: True is not a size, nor is 0, 2.5 or "3"."""
 
 import numpy as np
 import pytest
@@ -24,7 +24,9 @@ def test_truncation_lengths(bad):
         truncated_bptt_backward(rnn, readout, x, targets, k=bad)
     params = init_rnn_params(1, 4, 2, rng=np.random.default_rng(0))
     with pytest.raises(ValueError, match="k must be"):
-        chunked_bptt_gradients(params, np.zeros((2, 4, 1)), np.zeros((2, 4), dtype=int), k=bad)
+        chunked_bptt_gradients(
+            params, np.zeros((2, 4, 1)), np.zeros((2, 4), dtype=int), k=bad
+        )
 
 
 # Every function whose checks moved to course_code.shapes, with each of its sizes
@@ -51,13 +53,25 @@ def _fit(**kwargs):
     model = torch.nn.Linear(2, 3)
     batches = [(torch.zeros(4, 2), torch.zeros(4, dtype=torch.long))]
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
-    return fit(model, torch.nn.functional.cross_entropy, batches, optimizer,
-               progress=False, **kwargs)
+    return fit(
+        model,
+        torch.nn.functional.cross_entropy,
+        batches,
+        optimizer,
+        progress=False,
+        **kwargs,
+    )
 
 
 def _size_cases():
     from course_code.data import classification, number_words, pairs, text, timeseries
-    from course_code.models import adding_runs, char_lm_runs, decoding, kneser_ney, ngram
+    from course_code.models import (
+        adding_runs,
+        char_lm_runs,
+        decoding,
+        kneser_ney,
+        ngram,
+    )
     from course_code.models.attention_encoder import SelfAttentionEncoder
     from course_code.models.attention_seq2seq import AttentionSeq2Seq
     from course_code.models.seq2seq import ConditionedDecoder, Encoder, Seq2Seq
@@ -87,87 +101,232 @@ def _size_cases():
 
     return [
         ("nn causal_mask", "T", lambda v: nn_attention.causal_mask(v), 3),
-        ("nn sinusoidal_positions", "T", lambda v: nn_attention.sinusoidal_positions(v, 4), 3),
-        ("nn sinusoidal_positions", "E", lambda v: nn_attention.sinusoidal_positions(3, v), 4),
+        (
+            "nn sinusoidal_positions",
+            "T",
+            lambda v: nn_attention.sinusoidal_positions(v, 4),
+            3,
+        ),
+        (
+            "nn sinusoidal_positions",
+            "E",
+            lambda v: nn_attention.sinusoidal_positions(3, v),
+            4,
+        ),
         ("SelfAttention", "embed_dim", lambda v: nn_attention.SelfAttention(v, 1), 4),
         ("SelfAttention", "num_heads", lambda v: nn_attention.SelfAttention(4, v), 2),
         ("layer_costs", "T", lambda v: layer_costs("gru", v, 4), 3),
         ("layer_costs", "E", lambda v: layer_costs("gru", 3, v), 4),
         ("OutputRecurrentRNN", "num_classes", lambda v: OutputRecurrentRNN(2, 3, v), 4),
         ("OutputRecurrentRNN", "input_size", lambda v: OutputRecurrentRNN(v, 3, 4), 2),
-        ("scratch greedy_decode", "max_len",
-         lambda v: scratch_decoding.greedy_decode(step, np.zeros((2, 4)), 1, 2, v), 3),
+        (
+            "scratch greedy_decode",
+            "max_len",
+            lambda v: scratch_decoding.greedy_decode(step, np.zeros((2, 4)), 1, 2, v),
+            3,
+        ),
         ("scratch causal_mask", "T", lambda v: scratch_attention.causal_mask(v), 3),
-        ("scratch sinusoidal_positions", "T",
-         lambda v: scratch_attention.sinusoidal_positions(v, 4), 3),
-        ("scratch sinusoidal_positions", "E",
-         lambda v: scratch_attention.sinusoidal_positions(3, v), 4),
-        ("init_self_attention_params", "E",
-         lambda v: scratch_attention.init_self_attention_params(v, _rng()), 4),
-        ("self_attention_forward", "num_heads",
-         lambda v: scratch_attention.self_attention_forward(
-             x_attention, **attention_params, num_heads=v), 2),
-        ("matrix_with_spectral_radius", "size",
-         lambda v: jacobians.matrix_with_spectral_radius(v, 0.9, _rng()), 3),
+        (
+            "scratch sinusoidal_positions",
+            "T",
+            lambda v: scratch_attention.sinusoidal_positions(v, 4),
+            3,
+        ),
+        (
+            "scratch sinusoidal_positions",
+            "E",
+            lambda v: scratch_attention.sinusoidal_positions(3, v),
+            4,
+        ),
+        (
+            "init_self_attention_params",
+            "E",
+            lambda v: scratch_attention.init_self_attention_params(v, _rng()),
+            4,
+        ),
+        (
+            "self_attention_forward",
+            "num_heads",
+            lambda v: scratch_attention.self_attention_forward(
+                x_attention, **attention_params, num_heads=v
+            ),
+            2,
+        ),
+        (
+            "matrix_with_spectral_radius",
+            "size",
+            lambda v: jacobians.matrix_with_spectral_radius(v, 0.9, _rng()),
+            3,
+        ),
         ("fit", "epochs", lambda v: _fit(epochs=v), 1),
-        ("train_on_adding_problem", "test_every",
-         lambda v: train_on_adding_problem(
-             torch.nn.Linear(2, 1), length=4, steps=10, test_every=v), None),
-        ("greedy_decode", "max_len",
-         lambda v: decoding.greedy_decode(_tiny_seq2seq(), _source(), v), 3),
-        ("beam_search", "beam_width",
-         lambda v: decoding.beam_search(_tiny_seq2seq(), _source(), v, 3), 2),
-        ("beam_search", "max_len",
-         lambda v: decoding.beam_search(_tiny_seq2seq(), _source(), 2, v), 3),
+        (
+            "train_on_adding_problem",
+            "test_every",
+            lambda v: train_on_adding_problem(
+                torch.nn.Linear(2, 1), length=4, steps=10, test_every=v
+            ),
+            None,
+        ),
+        (
+            "greedy_decode",
+            "max_len",
+            lambda v: decoding.greedy_decode(_tiny_seq2seq(), _source(), v),
+            3,
+        ),
+        (
+            "beam_search",
+            "beam_width",
+            lambda v: decoding.beam_search(_tiny_seq2seq(), _source(), v, 3),
+            2,
+        ),
+        (
+            "beam_search",
+            "max_len",
+            lambda v: decoding.beam_search(_tiny_seq2seq(), _source(), 2, v),
+            3,
+        ),
         ("kneser_ney", "vocab_size", lambda v: kneser_ney.kneser_ney(ids, v, 2), 3),
         ("kneser_ney", "order", lambda v: kneser_ney.kneser_ney(ids, 3, v), 2),
-        ("uniform_probabilities", "vocab_size", lambda v: ngram.uniform_probabilities(v), 3),
-        ("unigram_probabilities", "vocab_size",
-         lambda v: ngram.unigram_probabilities(ids, v), 3),
+        (
+            "uniform_probabilities",
+            "vocab_size",
+            lambda v: ngram.uniform_probabilities(v),
+            3,
+        ),
+        (
+            "unigram_probabilities",
+            "vocab_size",
+            lambda v: ngram.unigram_probabilities(ids, v),
+            3,
+        ),
         ("Encoder", "hidden_size", lambda v: Encoder(5, 3, v), 4),
-        ("ConditionedDecoder", "context_size", lambda v: ConditionedDecoder(5, 3, 4, v), 8),
+        (
+            "ConditionedDecoder",
+            "context_size",
+            lambda v: ConditionedDecoder(5, 3, 4, v),
+            8,
+        ),
         ("Seq2Seq", "embedding_dim", lambda v: Seq2Seq(5, 6, embedding_dim=v), 3),
-        ("SelfAttentionEncoder", "num_layers",
-         lambda v: SelfAttentionEncoder(5, 4, 2, num_layers=v, feedforward_size=8), 1),
-        ("SelfAttentionEncoder", "feedforward_size",
-         lambda v: SelfAttentionEncoder(5, 4, 2, num_layers=1, feedforward_size=v), 8),
-        ("AttentionSeq2Seq", "attention_size",
-         lambda v: AttentionSeq2Seq(5, 6, 3, 4, attention_size=v), 4),
-        ("AttentionSeq2Seq", "target_vocab_size",
-         lambda v: AttentionSeq2Seq(5, v, 3, 4, attention_size=4), 6),
-        ("char_lm_run", "updates",
-         lambda v: char_lm_runs.char_lm_run("rnn", 0, v, eval_every=1), None),
-        ("char_lm_run", "eval_every",
-         lambda v: char_lm_runs.char_lm_run("rnn", 0, 6, eval_every=v), None),
+        (
+            "SelfAttentionEncoder",
+            "num_layers",
+            lambda v: SelfAttentionEncoder(5, 4, 2, num_layers=v, feedforward_size=8),
+            1,
+        ),
+        (
+            "SelfAttentionEncoder",
+            "feedforward_size",
+            lambda v: SelfAttentionEncoder(5, 4, 2, num_layers=1, feedforward_size=v),
+            8,
+        ),
+        (
+            "AttentionSeq2Seq",
+            "attention_size",
+            lambda v: AttentionSeq2Seq(5, 6, 3, 4, attention_size=v),
+            4,
+        ),
+        (
+            "AttentionSeq2Seq",
+            "target_vocab_size",
+            lambda v: AttentionSeq2Seq(5, v, 3, 4, attention_size=4),
+            6,
+        ),
+        (
+            "char_lm_run",
+            "updates",
+            lambda v: char_lm_runs.char_lm_run("rnn", 0, v, eval_every=1),
+            None,
+        ),
+        (
+            "char_lm_run",
+            "eval_every",
+            lambda v: char_lm_runs.char_lm_run("rnn", 0, 6, eval_every=v),
+            None,
+        ),
         ("adding_run", "steps", lambda v: adding_runs.adding_run("rnn", 4, v, 0), None),
-        ("adding_run", "eval_every",
-         lambda v: adding_runs.adding_run("rnn", 4, 6, 0, eval_every=v), None),
-        ("sliding_windows", "window", lambda v: timeseries.sliding_windows(series, v), 3),
-        ("forecast_windows", "window",
-         lambda v: timeseries.forecast_windows(series, v, 5), 3),
-        ("forecast_windows", "num_test",
-         lambda v: timeseries.forecast_windows(series, 3, v), 5),
-        ("moving_average_forecast", "k",
-         lambda v: timeseries.moving_average_forecast(windows, v), 3),
-        ("seasonal_naive_forecast", "period",
-         lambda v: timeseries.seasonal_naive_forecast(windows, v), 4),
-        ("sine_windows", "num_sequences",
-         lambda v: timeseries.sine_windows(v, 5, _rng()), 2),
+        (
+            "adding_run",
+            "eval_every",
+            lambda v: adding_runs.adding_run("rnn", 4, 6, 0, eval_every=v),
+            None,
+        ),
+        (
+            "sliding_windows",
+            "window",
+            lambda v: timeseries.sliding_windows(series, v),
+            3,
+        ),
+        (
+            "forecast_windows",
+            "window",
+            lambda v: timeseries.forecast_windows(series, v, 5),
+            3,
+        ),
+        (
+            "forecast_windows",
+            "num_test",
+            lambda v: timeseries.forecast_windows(series, 3, v),
+            5,
+        ),
+        (
+            "moving_average_forecast",
+            "k",
+            lambda v: timeseries.moving_average_forecast(windows, v),
+            3,
+        ),
+        (
+            "seasonal_naive_forecast",
+            "period",
+            lambda v: timeseries.seasonal_naive_forecast(windows, v),
+            4,
+        ),
+        (
+            "sine_windows",
+            "num_sequences",
+            lambda v: timeseries.sine_windows(v, 5, _rng()),
+            2,
+        ),
         ("sine_windows", "length", lambda v: timeseries.sine_windows(2, v, _rng()), 5),
-        ("sentiment_phrases", "num_phrases",
-         lambda v: classification.sentiment_phrases(v, _rng()), 3),
-        ("numbers_with_digits", "digits", lambda v: number_words.numbers_with_digits(v), 2),
-        ("sample_numbers", "max_digits",
-         lambda v: number_words.sample_numbers(3, _rng(), max_digits=v), 2),
+        (
+            "sentiment_phrases",
+            "num_phrases",
+            lambda v: classification.sentiment_phrases(v, _rng()),
+            3,
+        ),
+        (
+            "numbers_with_digits",
+            "digits",
+            lambda v: number_words.numbers_with_digits(v),
+            2,
+        ),
+        (
+            "sample_numbers",
+            "max_digits",
+            lambda v: number_words.sample_numbers(3, _rng(), max_digits=v),
+            2,
+        ),
         ("PairBatches", "batch_size", pair_batches, 2),
-        ("next_char_batch", "batch_size",
-         lambda v: text.next_char_batch(ids, v, 3, _rng()), 2),
-        ("next_char_batch", "seq_len",
-         lambda v: text.next_char_batch(ids, 2, v, _rng()), 3),
+        (
+            "next_char_batch",
+            "batch_size",
+            lambda v: text.next_char_batch(ids, v, 3, _rng()),
+            2,
+        ),
+        (
+            "next_char_batch",
+            "seq_len",
+            lambda v: text.next_char_batch(ids, 2, v, _rng()),
+            3,
+        ),
         ("curve_figure", "rows", lambda v: _closed(curve_figure(rows=v)), 2),
         ("draw_rnn_families", "num_steps", lambda v: _closed(draw_rnn_families(v)), 3),
         ("draw_unrolled_rnn", "num_steps", lambda v: _closed(draw_unrolled_rnn(v)), 3),
-        ("draw_backward_flow", "num_steps", lambda v: _closed(draw_backward_flow(v)), 3),
+        (
+            "draw_backward_flow",
+            "num_steps",
+            lambda v: _closed(draw_backward_flow(v)),
+            3,
+        ),
     ]
 
 
@@ -181,19 +340,36 @@ def _scale_cases():
     grads = init_rnn_params(1, 4, 2, rng=_rng())
     arrays = [np.ones(3), -np.ones((2, 2))]
     return [
-        ("softmax_with_temperature", "temperature",
-         lambda v: sampling.softmax_with_temperature(np.zeros((2, 3)), v)),
+        (
+            "softmax_with_temperature",
+            "temperature",
+            lambda v: sampling.softmax_with_temperature(np.zeros((2, 3)), v),
+        ),
         ("sample_next", "temperature", lambda v: sample_next(torch.zeros(2, 3), v)),
         ("sgd_step", "learning_rate", lambda v: optim.sgd_step(params, grads, v)),
-        ("clip_by_global_norm", "max_norm", lambda v: clipping.clip_by_global_norm(arrays, v)),
-        ("clip_elementwise", "max_value", lambda v: clipping.clip_elementwise(arrays, v)),
-        ("matrix_with_spectral_radius", "radius",
-         lambda v: jacobians.matrix_with_spectral_radius(3, v, _rng())),
+        (
+            "clip_by_global_norm",
+            "max_norm",
+            lambda v: clipping.clip_by_global_norm(arrays, v),
+        ),
+        (
+            "clip_elementwise",
+            "max_value",
+            lambda v: clipping.clip_elementwise(arrays, v),
+        ),
+        (
+            "matrix_with_spectral_radius",
+            "radius",
+            lambda v: jacobians.matrix_with_spectral_radius(3, v, _rng()),
+        ),
         ("fit", "clip_grad_norm", lambda v: _fit(clip_grad_norm=v)),
         ("fit", "clip_grad_value", lambda v: _fit(clip_grad_value=v)),
         ("curve_figure", "row_height", lambda v: _closed(curve_figure(row_height=v))),
-        ("beam_search", "length_penalty",  # a real number >= 0: 0 is fine, 0.5 too
-         lambda v: beam_search(_tiny_seq2seq(), _source(), 2, 3, length_penalty=v)),
+        (
+            "beam_search",
+            "length_penalty",  # a real number >= 0: 0 is fine, 0.5 too
+            lambda v: beam_search(_tiny_seq2seq(), _source(), 2, 3, length_penalty=v),
+        ),
     ]
 
 
@@ -205,8 +381,14 @@ def _closed(result):
 
 
 BAD_SIZES = {"True": True, "0": 0, "-1": -1, "2.5": 2.5, "'3'": "3", "None": None}
-BAD_SCALES = {"True": True, "0": 0, "-1": -1, "'3'": "3", "nan": float("nan"),
-              "inf": float("inf")}
+BAD_SCALES = {
+    "True": True,
+    "0": 0,
+    "-1": -1,
+    "'3'": "3",
+    "nan": float("nan"),
+    "inf": float("inf"),
+}
 NON_NEGATIVE = {"length_penalty"}  # 0 is a valid value of these
 OPTIONAL = {"test_every"}  # None is a valid value of these
 
@@ -229,9 +411,11 @@ def test_every_checked_size_rejects_what_is_not_a_size(label, name, call, valid,
     assert name in str(caught.value), f"{type(caught.value).__name__}: {caught.value}"
 
 
-@pytest.mark.parametrize("label, name, call, valid",
-                         [case for case in SIZE_CASES if case[3] is not None],
-                         ids=_ids([case for case in SIZE_CASES if case[3] is not None]))
+@pytest.mark.parametrize(
+    "label, name, call, valid",
+    [case for case in SIZE_CASES if case[3] is not None],
+    ids=_ids([case for case in SIZE_CASES if case[3] is not None]),
+)
 def test_every_checked_size_accepts_a_size(label, name, call, valid):
     call(valid)  # the harness is right: only the broken argument fails above
     call(np.int64(valid))  # a NumPy integer is a size
@@ -239,7 +423,9 @@ def test_every_checked_size_accepts_a_size(label, name, call, valid):
 
 @pytest.mark.parametrize("label, name, call", SCALE_CASES, ids=_ids(SCALE_CASES))
 @pytest.mark.parametrize("how", sorted(BAD_SCALES))
-def test_every_checked_scale_rejects_what_is_not_a_positive_number(label, name, call, how):
+def test_every_checked_scale_rejects_what_is_not_a_positive_number(
+    label, name, call, how
+):
     if name in NON_NEGATIVE and how == "0":
         call(0)
         return
