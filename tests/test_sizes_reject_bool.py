@@ -1,4 +1,4 @@
-"""Sizes go through shapes.check_positive_int: True is not a size, nor is 0, 2.5 or "3"."""
+"""Sizes go through shapes.check_positive_int: not True, 0, 2.5 or "3"."""
 
 import numpy as np
 import pytest
