@@ -1,13 +1,13 @@
 """Seed sweeps and long runs of the chapter "Encoder-decoder models and attention".
 
 The chapter trains its models live for one seed at its own budget; the sweeps over
-seeds, the runs to 40 epochs, the length-generalisation split and the reversed
-sources take about 18 CPU minutes, so this script runs them with the chapter's very recipe
+seeds, the runs to 40 epochs, the length-generalisation split, the reversed
+sources and the multiplicative score take about 19 CPU minutes, so this script runs them with the chapter's very recipe
 (:func:`course_code.models.number_translation.run_plan`) and stores the scores in
 ``course_code/data/files/seq2seq_studies.json``, which the chapter loads and shows.
 ``tests/test_seq2seq_studies.py`` re-runs one row and checks it equals the stored one::
 
-    .venv/bin/python scripts/seq2seq_studies.py      # about 18 CPU minutes, 2 processes
+    .venv/bin/python scripts/seq2seq_studies.py      # about 19 CPU minutes, 2 processes
     .venv/bin/python scripts/seq2seq_studies.py --only conditioning --again
 
 Every run is seeded by its own seed and uses one thread, so the numbers do not depend
@@ -67,6 +67,12 @@ def jobs() -> list[dict]:
         for seed in range(3):
             out.append({"study": "order", "split": "by_digits", "kind": kind,
                         "seed": seed, "plan": _to_fit(40), "detail_epochs": [40]})
+    # Luong's multiplicative score in place of the additive one ("attention" at the
+    # chapter's budget is the chapter study's row)
+    for seed in range(5):
+        out.append({"study": "scores", "split": "by_digits",
+                    "kind": "multiplicative-attention", "seed": seed, "plan": CHAPTER,
+                    "detail_epochs": [6]})
     return out
 
 
@@ -124,7 +130,7 @@ def _key(job: dict) -> str:
 
 def _write(path: Path, rows: list[dict]) -> None:
     order = {"conditioning": 0, "chapter": 1, "budget": 2, "positions": 3, "length": 4,
-             "order": 5}
+             "order": 5, "scores": 6}
     rows = sorted(rows, key=lambda r: (order[r["study"]], r["split"], r["kind"],
                                        r["seed"]))
     document = {

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from course_code.checks import relative_error
-from course_code.nn.attention import AdditiveAttention, masked_softmax
+from course_code.nn.attention import AdditiveAttention, MultiplicativeAttention, masked_softmax
 
 
 def test_padding_gets_no_weight_and_no_gradient():
@@ -48,3 +48,41 @@ def test_errors():
         module(torch.zeros(3), torch.zeros(1, 2, 4), torch.ones(1, 2, dtype=torch.bool))
     with pytest.raises(ValueError, match="boolean"):
         masked_softmax(torch.zeros(2, 3), torch.ones(2, 3))
+
+
+def test_multiplicative_attention_is_the_bilinear_score_and_its_gradients_check():
+    torch.manual_seed(0)
+    module = MultiplicativeAttention(3, 5).double()
+    query = torch.randn(2, 3, dtype=torch.float64)
+    keys = torch.randn(2, 4, 5, dtype=torch.float64)
+    mask = torch.tensor([[True, True, True, False], [True, True, True, True]])
+    context, weights = module(query, keys, mask)
+    W = module.key_proj.weight.detach()  # (H_q, H_k)
+    for n in range(2):
+        real = int(mask[n].sum())
+        scores = torch.stack([query[n] @ W @ keys[n, s] for s in range(real)])
+        expected = torch.softmax(scores, dim=0)
+        assert torch.allclose(weights[n, :real], expected, atol=1e-12)
+        assert not weights[n, real:].any()
+        assert torch.allclose(context[n], expected @ keys[n, :real], atol=1e-12)
+    keys_padded = keys.clone()
+    keys_padded[0, 3] = float("nan")  # padding may hold anything
+    again, _ = module(query, keys_padded, mask)
+    assert torch.equal(again, context)
+    inputs = (query.requires_grad_(), keys.requires_grad_())
+    assert torch.autograd.gradcheck(lambda q, k: module(q, k, mask)[0], inputs)
+    with pytest.raises(ValueError, match="query must have shape"):
+        module(torch.zeros(2, 4, dtype=torch.float64), keys, mask)
+
+
+def test_multiplicative_attention_replaces_the_additive_one_in_the_model():
+    from course_code.models.attention_seq2seq import AttentionSeq2Seq
+
+    source = torch.tensor([[3, 4, 5], [6, 7, 0]])
+    decoder_input = torch.tensor([[1, 3], [1, 4]])
+    model = AttentionSeq2Seq(9, 6, 4, 5, 3, seed=0, score="multiplicative")
+    assert isinstance(model.attention, MultiplicativeAttention)
+    logits = model((source, decoder_input))
+    assert logits.shape == (2, 2, 6)
+    with pytest.raises(ValueError, match="score must be one of"):
+        AttentionSeq2Seq(9, 6, 4, 5, 3, score="dot")

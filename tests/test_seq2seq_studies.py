@@ -43,7 +43,8 @@ def test_every_job_of_the_script_has_its_row(stored):
 
 
 @pytest.mark.parametrize("study, kind, seed", [("conditioning", "init", 1),
-                                               ("order", "one-way-reversed", 0)])
+                                               ("order", "one-way-reversed", 0),
+                                               ("scores", "multiplicative-attention", 0)])
 def test_one_row_re_run_equals_the_stored_row(stored, study, kind, seed):
     row = next(r for r in stored if r["study"] == study and r["kind"] == kind
                and r["seed"] == seed and r["plan"] == [[4, 3e-3], [2, 1e-3]])

@@ -1,10 +1,11 @@
-"""An encoder-decoder with additive attention (Bahdanau et al., 2015).
+"""An encoder-decoder with attention (Bahdanau et al., 2015).
 
 The encoder is :class:`~course_code.models.seq2seq.Encoder` (or any module that
 returns an :class:`~course_code.models.seq2seq.EncoderOutput`). At every output step
 the decoder looks back at all the encoder's states instead of one summary::
 
-    c_t = attention(h_{t-1}; k_1 ... k_S)           (course_code.nn.attention)
+    c_t = attention(h_{t-1}; k_1 ... k_S)           (course_code.nn.attention: additive,
+                                                     or multiplicative with score="multiplicative")
     h_t = GRUCell([E y_{t-1}; c_t], h_{t-1})
     l_t = W_hy [h_t; c_t] + b_y                      (logits for y_t)
 
@@ -21,11 +22,13 @@ import torch
 from torch import nn
 
 from course_code.models.seq2seq import Encoder, check_ids, unpack_batch
-from course_code.nn.attention import AdditiveAttention
+from course_code.nn.attention import AdditiveAttention, MultiplicativeAttention
 from course_code.reproducibility import seeded_init
 from course_code.shapes import check_positive_int
 
-__all__ = ["AttentionSeq2Seq", "AttentionState"]
+__all__ = ["SCORES", "AttentionSeq2Seq", "AttentionState"]
+
+SCORES = ("additive", "multiplicative")  # how attention scores a key against the query
 
 
 class AttentionState(NamedTuple):
@@ -47,14 +50,14 @@ class AttentionState(NamedTuple):
 
 
 class AttentionSeq2Seq(nn.Module):
-    """Encoder, additive attention and a GRU decoder that reads a new context every step.
+    """Encoder, attention and a GRU decoder that reads a new context every step.
 
     Args:
         source_vocab_size: the source vocabulary's size.
         target_vocab_size: the target vocabulary's size, ``V``.
         embedding_dim: ``D``.
         hidden_size: ``H`` of the encoder (per direction) and the decoder.
-        attention_size: ``A``.
+        attention_size: ``A``, the hidden layer of the additive score.
         bidirectional: whether the default encoder reads in both directions.
         seed: seeds the initial weights (``None``: torch's global generator).
         encoder: another encoder to use instead of the bidirectional GRU: a module with
@@ -62,6 +65,8 @@ class AttentionSeq2Seq(nn.Module):
             returns an :class:`~course_code.models.seq2seq.EncoderOutput` (for example
             :class:`~course_code.models.attention_encoder.SelfAttentionEncoder`). It
             keeps its own weights; ``seed`` seeds the decoder's.
+        score: ``"additive"`` (Bahdanau's score network, the default) or
+            ``"multiplicative"`` (Luong's ``h^T W k``; ``attention_size`` is then unused).
 
     Inputs: ``(source, decoder_input)``: source ``(N, S)``, decoder_input ``(N, T)``.
 
@@ -72,12 +77,16 @@ class AttentionSeq2Seq(nn.Module):
     def __init__(self, source_vocab_size: int, target_vocab_size: int,
                  embedding_dim: int = 32, hidden_size: int = 64, attention_size: int = 64,
                  bidirectional: bool = True, seed: int | None = None,
-                 encoder: nn.Module | None = None) -> None:
+                 encoder: nn.Module | None = None, score: str = "additive") -> None:
         super().__init__()
         embedding_dim = check_positive_int("embedding_dim", embedding_dim)
         hidden_size = check_positive_int("hidden_size", hidden_size)
         attention_size = check_positive_int("attention_size", attention_size)
-        self.target_vocab_size = check_positive_int("target_vocab_size", target_vocab_size)
+        self.target_vocab_size = check_positive_int(
+            "target_vocab_size", target_vocab_size
+        )
+        if score not in SCORES:
+            raise ValueError(f"score must be one of {SCORES}, got {score!r}")
         if encoder is not None and not isinstance(getattr(encoder, "output_size", None), int):
             raise TypeError("encoder must be a module with an integer output_size (H_k), "
                             f"got {type(encoder).__name__}")
@@ -87,7 +96,10 @@ class AttentionSeq2Seq(nn.Module):
             self.encoder = encoder
             key_size = self.encoder.output_size
             self.init = nn.Linear(key_size, hidden_size)
-            self.attention = AdditiveAttention(hidden_size, key_size, attention_size)
+            if score == "additive":
+                self.attention = AdditiveAttention(hidden_size, key_size, attention_size)
+            else:
+                self.attention = MultiplicativeAttention(hidden_size, key_size)
             self.embedding = nn.Embedding(target_vocab_size, embedding_dim)
             self.cell = nn.GRUCell(embedding_dim + key_size, hidden_size)
             self.readout = nn.Linear(hidden_size + key_size, target_vocab_size)

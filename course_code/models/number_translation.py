@@ -61,7 +61,7 @@ __all__ = [
 MAX_OUTPUT_LEN = 10  # nine digits and <eos>
 SPLITS = ("by_digits", "up_to_6_digits", "up_to_10_words")
 MODELS = ("init", "input", "both", "attention", "self-attention", "self-attention+positions",
-          "both-reversed", "one-way", "one-way-reversed")
+          "both-reversed", "one-way", "one-way-reversed", "multiplicative-attention")
 REVERSED_SUFFIX = "-reversed"  # models whose source words are read last word first
 
 
@@ -166,7 +166,8 @@ def build_model(kind: str, task: NumberTask, seed: int) -> torch.nn.Module:
     4 heads) without or with sinusoidal positions; ``"one-way"``: ``"both"`` with a
     left-to-right encoder (``H_k = 48`` instead of 96). A name ending in
     ``"-reversed"`` is the model before the suffix; :func:`run_plan` gives it its
-    sources in reverse order.
+    sources in reverse order. ``"multiplicative-attention"``: ``"attention"`` with
+    Luong's score ``h^T W k`` in place of the additive one.
     """
     if kind not in MODELS:
         raise ValueError(f"kind must be one of {MODELS}, got {kind!r}")
@@ -182,8 +183,9 @@ def build_model(kind: str, task: NumberTask, seed: int) -> torch.nn.Module:
         with seeded_init(seed):
             encoder = SelfAttentionEncoder(V_src, embed_dim=64, num_heads=4, num_layers=2,
                                            feedforward_size=128, positions=positions)
+    score = "multiplicative" if kind == "multiplicative-attention" else "additive"
     return AttentionSeq2Seq(V_src, V_tgt, embedding_dim=32, hidden_size=48, attention_size=48,
-                            seed=seed, encoder=encoder)
+                            seed=seed, encoder=encoder, score=score)
 
 
 def seq2seq_loss(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:

@@ -1,4 +1,4 @@
-"""Additive attention (Bahdanau et al., 2015) as a ``torch.nn.Module``.
+"""Additive attention (Bahdanau et al., 2015) and multiplicative attention (Luong et al., 2015).
 
 At decoder step ``t`` the query is the decoder's previous state ``h_{t-1}`` and the
 keys are the encoder's states ``k_1 ... k_S``::
@@ -8,7 +8,13 @@ keys are the encoder's states ``k_1 ... k_S``::
     c_t         = sum_s alpha_{t,s} k_s                    (the context vector of step t)
 
 The same equations in NumPy are :mod:`course_code.scratch.attention`; the tests check
-that the two agree. ``W_k k_s + b`` does not depend on ``t``, so
+that the two agree. Multiplicative ("general") attention replaces the score network
+by a bilinear form, one matrix and no hidden layer::
+
+    e_{t,s}     = h_{t-1}^T W k_s                      (W: (H_q, H_k))
+
+with the same softmax and context; :class:`MultiplicativeAttention` takes the same
+inputs as :class:`AdditiveAttention`, so one can replace the other. ``W_k k_s + b`` does not depend on ``t``, so
 :meth:`AdditiveAttention.project_keys` computes it once per source sentence.
 
 Padded positions are selected away (``torch.where``), never multiplied by a zero
@@ -24,7 +30,7 @@ from torch import nn
 
 from course_code.shapes import check_positive_int, check_tensor
 
-__all__ = ["AdditiveAttention", "masked_softmax"]
+__all__ = ["AdditiveAttention", "MultiplicativeAttention", "masked_softmax"]
 
 
 def masked_softmax(scores: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
@@ -107,4 +113,55 @@ class AdditiveAttention(nn.Module):
         scores = self.score(hidden).squeeze(-1)  # (N, S)
         weights = masked_softmax(scores, mask)  # (N, S)
         context = torch.bmm(weights[:, None, :], keys).squeeze(1)  # (N, H_k): sum_s alpha_s k_s
+        return context, weights
+
+
+class MultiplicativeAttention(nn.Module):
+    """Scores every key against a query by a bilinear form ``h^T W k``; returns weights and context.
+
+    Luong, Pham and Manning's "general" score. Its inputs and outputs are those of
+    :class:`AdditiveAttention`, so a model can use either.
+
+    Args:
+        query_size: ``H_q``, the decoder state's size.
+        key_size: ``H_k``, the encoder state's size.
+
+    Parameters: ``key_proj.weight`` is ``W (H_q, H_k)``; ``key_proj(k_s) = W k_s`` is a
+    vector of size ``H_q``, and the score is its dot product with the query.
+
+    Inputs: ``query, keys, mask, projected_keys``
+        query: ``(N, H_q)``. keys: ``(N, S, H_k)``. mask: booleans ``(N, S)``, ``True`` on
+        real positions. projected_keys: ``(N, S, H_q)`` from :meth:`project_keys`, or
+        ``None`` to compute it here.
+
+    Outputs: ``context, weights``
+        context: ``(N, H_k)``. weights: ``(N, S)``, zero at padding, rows summing to 1.
+    """
+
+    def __init__(self, query_size: int, key_size: int) -> None:
+        super().__init__()
+        query_size = check_positive_int("query_size", query_size)
+        key_size = check_positive_int("key_size", key_size)
+        self.key_proj = nn.Linear(key_size, query_size, bias=False)
+
+    def project_keys(self, keys: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
+        """``W k_s`` for every position: ``(N, S, H_k) -> (N, S, H_q)``; padded keys zeroed first."""
+        if mask is not None:
+            keys = torch.where(mask[..., None], keys, torch.zeros_like(keys))
+        return self.key_proj(keys)
+
+    def forward(self, query: torch.Tensor, keys: torch.Tensor, mask: torch.Tensor,
+                projected_keys: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+        sizes = {"H_q": self.key_proj.out_features, "H_k": self.key_proj.in_features}
+        check_tensor("query", query, ("N", "H_q"), sizes, dtype="float")
+        check_tensor("keys", keys, ("N", "S", "H_k"), sizes, dtype="float")
+        check_tensor("mask", mask, ("N", "S"), sizes, dtype="bool")
+        real = mask[..., None]  # (N, S, 1): padding is selected away, never multiplied
+        keys = torch.where(real, keys, torch.zeros_like(keys))
+        if projected_keys is None:
+            projected_keys = self.project_keys(keys)
+        projected_keys = torch.where(real, projected_keys, torch.zeros_like(projected_keys))
+        scores = torch.bmm(projected_keys, query[:, :, None]).squeeze(-1)  # (N, S): h^T W k_s
+        weights = masked_softmax(scores, mask)  # (N, S)
+        context = torch.bmm(weights[:, None, :], keys).squeeze(1)  # (N, H_k)
         return context, weights
