@@ -144,7 +144,7 @@ def listener(
 
 
 class Transcripts(NamedTuple):
-    """Greedy outputs: ``ids (N, U_max)``, each row ending at ``<eos>``, then ``PAD``."""
+    """Greedy outputs: ``ids (N, U_max)``, each row ending at ``<eos>``, PAD after."""
 
     ids: torch.Tensor
 
