@@ -164,7 +164,7 @@ def check_float_dtype(**arrays) -> np.dtype:
 
 def check_positive_int(name: str, value, minimum: int = 1, maximum: int | None = None,
                        what: str | None = None) -> int:
-    """Return ``value`` as an ``int`` if it is an integer in ``[minimum, maximum]``; else raise.
+    """Return ``value`` as an ``int`` if it lies in ``[minimum, maximum]``; else raise.
 
     Python and NumPy integers are accepted (``np.int64(3)`` is a size);
     ``True`` and ``3.0`` are not.
@@ -202,10 +202,11 @@ def check_positive_int(name: str, value, minimum: int = 1, maximum: int | None =
 
 
 def check_positive_real(name: str, value) -> float:
-    """Return ``value`` as a ``float`` if it is a finite real number above 0; else raise.
+    """Return ``value`` as a ``float`` if it is a finite number above 0; else raise.
 
     For learning rates, thresholds, temperatures and other scales: ``0``, a
-    negative number, NaN and infinity are rejected, and so is ``True``.
+    negative number, NaN and infinity are rejected, and so is ``True``. A 0-d
+    array of an integer or floating-point dtype counts as a number.
 
     Raises:
         ArgumentTypeError: if ``value`` is not a real number (a ``bool`` is not one).
@@ -215,22 +216,30 @@ def check_positive_real(name: str, value) -> float:
         >>> check_positive_real("learning_rate", 0.1)
         0.1
     """
+    if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iuf":
+        value = value.item()  # a 0-d array of a real dtype is a number
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, Real):
         raise ArgumentTypeError(f"{name} must be a positive number, got {value!r}")
     number = float(value)
     if not 0.0 < number < np.inf:  # False for NaN too
-        finite = "" if np.isfinite(number) or np.isnan(number) else " (it must be finite)"
-        raise ValueError(f"{name} must be a positive number, got {value!r}{finite}")
+        infinite = np.isinf(number) and number > 0
+        hint = " (it must be finite)" if infinite else ""
+        raise ValueError(f"{name} must be a positive number, got {value!r}{hint}")
     return number
 
 
 def check_real(name: str, value, low: float = -np.inf, high: float = np.inf,
-               low_open: bool = False, high_open: bool = False) -> float:
-    """Return ``value`` as a ``float`` if it is a finite real number in the given interval; else raise.
+               low_open: bool = False, high_open: bool = False,
+               allow_nan: bool = False) -> float:
+    """Return ``value`` as a ``float`` if it is a real number in the given interval; else raise.
+
+    ``allow_nan=True`` lets NaN through as well (a padding value may be NaN, so
+    that a computation that reads padding shows it).
 
     Raises:
         ArgumentTypeError: if ``value`` is not a real number (a ``bool`` is not one).
-        ValueError: if it is NaN, infinite where the interval is bounded, or outside the interval.
+        ValueError: if it is NaN (unless ``allow_nan``), infinite where the interval
+            is bounded, or outside the interval.
     """
     left, right = "(" if low_open else "[", ")" if high_open else "]"
     interval = f"{left}{low:g}, {high:g}{right}"
@@ -239,7 +248,11 @@ def check_real(name: str, value, low: float = -np.inf, high: float = np.inf,
     value = float(value)
     below = value <= low if low_open else value < low
     above = value >= high if high_open else value > high
-    if np.isnan(value) or below or above:
+    if np.isnan(value):
+        if allow_nan:
+            return value
+        raise ValueError(f"{name} must be a real number in {interval}, got {value!r}")
+    if below or above:
         raise ValueError(f"{name} must be a real number in {interval}, got {value!r}")
     return value
 

@@ -9,6 +9,7 @@ from course_code.shapes import (
     ArgumentTypeError,
     check_positive_int,
     check_positive_real,
+    check_real,
 )
 
 
@@ -74,3 +75,14 @@ def test_a_non_number_is_a_type_error_and_a_value_error(value):
         check_positive_real("rate", value)
     with pytest.raises(ValueError):
         check_positive_real("rate", value)
+
+
+def test_check_real_lets_nan_through_only_when_asked():
+    assert math.isnan(check_real("padding_value", math.nan, allow_nan=True))
+    assert check_real("padding_value", -math.inf, allow_nan=True) == -math.inf
+    with pytest.raises(ValueError, match="padding_value must be a real number"):
+        check_real("padding_value", math.nan)
+    with pytest.raises(ArgumentTypeError, match="padding_value must be a real number"):
+        check_real("padding_value", True, allow_nan=True)
+    with pytest.raises(ValueError, match=r"in \[0, 1\]"):
+        check_real("x", 2.0, 0.0, 1.0, allow_nan=True)
