@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from matplotlib.axes import Axes
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+from matplotlib.patches import FancyArrowPatch
+
+from course_code.plots.centred import centred_box, centred_label
 
 __all__ = ["BOX_HEIGHT", "BOX_WIDTH", "COLOURS", "draw_arrow", "draw_box"]
 
@@ -18,14 +20,11 @@ COLOURS = {
 
 def draw_box(ax: Axes, xy: tuple[float, float], text: str, colour: str, fontsize: float = 11) -> None:
     """A rounded box of size ``BOX_WIDTH x BOX_HEIGHT`` centred on ``xy``, labelled ``text``."""
-    x, y = xy
     ax.add_patch(
-        FancyBboxPatch(
-            (x - BOX_WIDTH / 2, y - BOX_HEIGHT / 2), BOX_WIDTH, BOX_HEIGHT,
-            boxstyle="round,pad=0.02", facecolor=colour, edgecolor="black", linewidth=1.1,
-        )
+        centred_box(xy, (BOX_WIDTH, BOX_HEIGHT), "round,pad=0.02", facecolor=colour,
+                    edgecolor="black", linewidth=1.1)
     )
-    ax.text(x, y, text, ha="center", va="center", fontsize=fontsize)
+    centred_label(ax, xy, text, fontsize=fontsize)
 
 
 def draw_arrow(
