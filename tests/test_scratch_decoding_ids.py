@@ -17,7 +17,7 @@ def _weights(V=5, D=3, H=4, seed=0):
 
 @pytest.mark.parametrize("ids", [[-1, 2], [0, 5]])
 def test_ids_out_of_range_are_refused(ids):
-    with pytest.raises(ValueError, match=r"previous_ids must lie in \[0, V=5\)"):
+    with pytest.raises(ValueError, match=r"previous_ids must be ids in \[0, V=5\)"):
         rnn_decoder_step(np.array(ids), np.zeros((2, 4)), **_weights())
 
 

@@ -130,9 +130,9 @@ def test_sample_char_rnn_at_low_temperature_is_greedy():
 def test_sample_char_rnn_rejects_bad_input():
     _, w = _small_model()
     good = dict(h0=np.zeros((2, 5)), first_ids=np.array([0, 1]), temperature=1.0, uniforms=np.full((2, 3), 0.5))
-    with pytest.raises(ValueError, match=r"first_ids must be integers in \[0, V=7\)"):
+    with pytest.raises(ValueError, match=r"first_ids must be ids in \[0, V=7\)"):
         sample_char_rnn(**w, **{**good, "first_ids": np.array([0, 7])})
-    with pytest.raises(ValueError, match="first_ids must be integers"):
+    with pytest.raises(ValueError, match="first_ids must hold integer ids"):
         sample_char_rnn(**w, **{**good, "first_ids": np.array([0.0, 1.0])})
     with pytest.raises(ValueError, match="uniforms must have shape"):
         sample_char_rnn(**w, **{**good, "uniforms": np.full((3, 3), 0.5)})

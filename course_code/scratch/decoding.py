@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from course_code.shapes import check_positive_int, check_shape
+from course_code.shapes import check_ids, check_positive_int, check_shape
 
 __all__ = ["greedy_decode", "rnn_decoder_step"]
 
@@ -41,12 +41,7 @@ def rnn_decoder_step(previous_ids: np.ndarray, h: np.ndarray, embedding: np.ndar
     check_shape("embedding", embedding, ("V", "D"), sizes)
     check_shape("W_xh", W_xh, ("H", "D"), sizes)
     check_shape("W_hy", W_hy, ("V", "H"), sizes)
-    previous_ids = np.asarray(previous_ids)
-    if not np.issubdtype(previous_ids.dtype, np.integer):
-        raise TypeError(f"previous_ids must hold integer ids, got dtype {previous_ids.dtype}")
-    if previous_ids.size and (previous_ids.min() < 0 or previous_ids.max() >= sizes["V"]):
-        raise ValueError(f"previous_ids must lie in [0, V={sizes['V']}), got ids from "
-                         f"{previous_ids.min()} to {previous_ids.max()}")
+    previous_ids = np.asarray(check_ids("previous_ids", previous_ids, sizes["V"]))
     h = np.tanh(embedding[previous_ids] @ W_xh.T + h @ W_hh.T + b_h)
     return h @ W_hy.T + b_y, h
 

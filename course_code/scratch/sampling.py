@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_code.shapes import check_positive_real, check_shape
 from course_code.scratch.losses import softmax
+from course_code.shapes import check_ids, check_positive_real, check_shape
 
 __all__ = ["inverse_cdf_sample", "sample_char_rnn", "softmax_with_temperature"]
 
@@ -125,9 +125,7 @@ def sample_char_rnn(
     check_shape("h0", h0, ("N", "H"), sizes)
     check_shape("first_ids", first_ids, ("N",), sizes)
     check_shape("uniforms", uniforms, ("N", "S"), sizes)
-    first_ids = np.asarray(first_ids)
-    if not np.issubdtype(first_ids.dtype, np.integer) or ((first_ids < 0) | (first_ids >= sizes["V"])).any():
-        raise ValueError(f"first_ids must be integers in [0, V={sizes['V']}), got {first_ids!r}")
+    first_ids = np.asarray(check_ids("first_ids", first_ids, sizes["V"]))
     ids = np.empty((sizes["N"], sizes["S"]), dtype=np.int64)
     current, h = first_ids.astype(np.int64), np.asarray(h0, dtype=np.float64)
     for s in range(sizes["S"]):
