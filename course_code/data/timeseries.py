@@ -24,7 +24,12 @@ from pathlib import Path
 import numpy as np
 
 from course_code.data.files import data_file
-from course_code.shapes import check_generator, check_positive_int, check_real, check_shape
+from course_code.shapes import (
+    check_generator,
+    check_positive_int,
+    check_real,
+    check_shape,
+)
 
 __all__ = [
     "CO2_WEEKLY_CSV",

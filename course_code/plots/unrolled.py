@@ -10,7 +10,13 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 
-from course_code.plots.diagram import BOX_HEIGHT, BOX_WIDTH, COLOURS, draw_arrow, draw_box
+from course_code.plots.diagram import (
+    BOX_HEIGHT,
+    BOX_WIDTH,
+    COLOURS,
+    draw_arrow,
+    draw_box,
+)
 from course_code.shapes import check_positive_int
 
 __all__ = ["draw_unrolled_rnn"]

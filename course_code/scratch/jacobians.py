@@ -19,7 +19,14 @@ from typing import NamedTuple
 
 import numpy as np
 
-from course_code.scratch.activations import DERIVATIVE_BOUND, derivative_from_output, linear, relu, sigmoid, tanh
+from course_code.scratch.activations import (
+    DERIVATIVE_BOUND,
+    derivative_from_output,
+    linear,
+    relu,
+    sigmoid,
+    tanh,
+)
 from course_code.shapes import (
     check_generator,
     check_numpy_array,
