@@ -34,8 +34,7 @@ def seed_everything(seed: int, threads: int = 1) -> np.random.Generator:
     Returns:
         A fresh ``np.random.Generator`` seeded with ``seed``, for the notebook to pass on.
     """
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    check_positive_int("seed", seed, minimum=0)
     threads = check_positive_int("threads", threads)
     random.seed(seed)
     np.random.seed(seed)
@@ -62,8 +61,7 @@ def seeded_init(seed: int | None) -> Iterator[None]:
     if seed is None:
         yield
         return
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer or None, got {seed!r}")
+    check_positive_int("seed", seed, minimum=0, what="a non-negative integer or None")
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(int(seed))
         yield

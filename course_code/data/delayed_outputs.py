@@ -16,12 +16,10 @@ answers ``d`` words after each word arrives.
 
 from __future__ import annotations
 
-from numbers import Integral
-
 import numpy as np
 
 from course_code.masking import check_lengths
-from course_code.shapes import check_numpy_array, check_shape
+from course_code.shapes import check_numpy_array, check_positive_int, check_shape
 
 __all__ = ["delay_outputs"]
 
@@ -64,8 +62,7 @@ def delay_outputs(
     sizes = check_shape("tokens", tokens, ("N", "T"))
     check_shape("targets", targets, ("N", "T"), sizes)
     lengths = check_lengths(lengths, T=sizes["T"], N=sizes["N"], minimum=1)
-    if isinstance(delay, bool) or not isinstance(delay, Integral) or delay < 0:
-        raise ValueError(f"delay must be a non-negative integer, got {delay!r}")
+    delay = check_positive_int("delay", delay, minimum=0)
     if wait_id == padding_id:
         raise ValueError(
             f"wait_id must differ from padding_id={padding_id}, got {wait_id!r}"

@@ -22,12 +22,11 @@ Example::
 from __future__ import annotations
 
 from collections.abc import Sequence
-from numbers import Real
 
 import numpy as np
 
 from course_code.masking import check_lengths, length_mask
-from course_code.shapes import ArgumentTypeError, check_numpy_array, check_positive_int, check_real, check_shape
+from course_code.shapes import check_numpy_array, check_positive_int, check_real, check_shape
 
 __all__ = ["arithmetic_progression", "last_steps", "length_mask", "pad_sequences"]
 
@@ -52,8 +51,7 @@ def pad_sequences(sequences: Sequence, padding_value: float = 0.0) -> tuple[np.n
         ValueError: if there are no sequences, one is not 2-D or is empty, the
             ``D`` differ, or ``padding_value`` is not a real number.
     """
-    if isinstance(padding_value, bool) or not isinstance(padding_value, Real):
-        raise ArgumentTypeError(f"padding_value must be a real number, got {padding_value!r}")
+    check_real("padding_value", padding_value, allow_nan=True)
     if len(sequences) == 0:
         raise ValueError("sequences must hold at least one sequence, got none")
     arrays = [np.asarray(s) for s in sequences]

@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from course_code.scratch.rnn import RNNParams
-from course_code.shapes import check_shape
+from course_code.shapes import check_positive_int, check_shape
 
 __all__ = [
     "autoregression_forecast",
@@ -194,8 +194,8 @@ def fit_autoregression(windows, targets, order: int) -> tuple[np.ndarray, float]
     """
     windows = np.asarray(windows, dtype=np.float64)
     sizes = check_shape("windows", windows, ("M", "W"))
-    if isinstance(order, bool) or not isinstance(order, (int, np.integer)) or not 1 <= order <= sizes["W"]:
-        raise ValueError(f"order must be an integer in [1, W={sizes['W']}], got {order!r}")
+    order = check_positive_int("order", order, maximum=sizes["W"],
+                               what=f"an integer in [1, W={sizes['W']}]")
     return fit_window_linear(windows[:, sizes["W"] - order :], targets)
 
 
