@@ -23,7 +23,7 @@ Three phases, each written when it ends:
 Success, fixed before any run: at least :data:`SUCCESS` of the test transcripts
 exactly right after :data:`UPDATES` updates. Every run is seeded by its own seed and
 uses one thread, so the numbers do not depend on the scheduling (the CPU seconds
-do). About 35 CPU minutes, on two processes::
+do). About 43 CPU minutes, on two processes::
 
     .venv/bin/python scripts/pyramid_attention_study.py
     .venv/bin/python scripts/pyramid_attention_study.py --phase check
