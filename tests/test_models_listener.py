@@ -6,10 +6,10 @@ import pytest
 import torch
 
 from course_code.data.pairs import BOS, EOS, PAD
+from course_code.models.decoding import greedy_decode
 from course_code.models.listener import (
     ENCODER_KINDS,
     FrameEncoder,
-    greedy_transcribe,
     listener,
     transcript_accuracy,
 )
@@ -79,7 +79,7 @@ def test_listener_is_seeded():
 def test_greedy_transcripts_are_the_argmax_of_their_own_teacher_forced_pass():
     model = listener("plain", D, V, hidden_size=H, seed=1)
     frames = _frames(1)
-    ids = greedy_transcribe(model, frames, max_len=6).ids
+    ids = greedy_decode(model, frames, max_len=6).ids
     assert ids.shape[0] == N and ids.shape[1] <= 6
     decoder_input = torch.cat([torch.full((N, 1), BOS), ids[:, :-1].clamp(min=PAD)], 1)
     decoder_input = torch.where(decoder_input == PAD, EOS, decoder_input)
@@ -113,4 +113,4 @@ def test_bad_input_is_named():
     with pytest.raises(TypeError, match="floating-point"):
         encoder(torch.zeros(2, 8, 5, dtype=torch.int64))
     with pytest.raises(ValueError, match="max_len must be a positive integer"):
-        greedy_transcribe(listener("plain", D, V, hidden_size=H), _frames(), 0)
+        greedy_decode(listener("plain", D, V, hidden_size=H), _frames(), 0)

@@ -86,3 +86,10 @@ def test_multiplicative_attention_replaces_the_additive_one_in_the_model():
     assert logits.shape == (2, 2, 6)
     with pytest.raises(ValueError, match="score must be one of"):
         AttentionSeq2Seq(9, 6, 4, 5, 3, score="dot")
+
+
+def test_the_model_needs_a_source_vocabulary_only_for_its_own_encoder():
+    from course_code.models.attention_seq2seq import AttentionSeq2Seq
+
+    with pytest.raises(ValueError, match="source_vocab_size is needed"):
+        AttentionSeq2Seq(None, 6, 4, 5, 3)

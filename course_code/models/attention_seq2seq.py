@@ -53,7 +53,8 @@ class AttentionSeq2Seq(nn.Module):
     """Encoder, attention and a GRU decoder that reads a new context every step.
 
     Args:
-        source_vocab_size: the source vocabulary's size.
+        source_vocab_size: the source vocabulary's size; ``None`` when ``encoder`` is
+            given (an encoder of frames, say, has no vocabulary).
         target_vocab_size: the target vocabulary's size, ``V``.
         embedding_dim: ``D``.
         hidden_size: ``H`` of the encoder (per direction) and the decoder.
@@ -74,7 +75,7 @@ class AttentionSeq2Seq(nn.Module):
     weights ``(N, T, S)`` of the same pass.
     """
 
-    def __init__(self, source_vocab_size: int, target_vocab_size: int,
+    def __init__(self, source_vocab_size: int | None, target_vocab_size: int,
                  embedding_dim: int = 32, hidden_size: int = 64, attention_size: int = 64,
                  bidirectional: bool = True, seed: int | None = None,
                  encoder: nn.Module | None = None, score: str = "additive") -> None:
@@ -92,6 +93,8 @@ class AttentionSeq2Seq(nn.Module):
                             f"got {type(encoder).__name__}")
         with seeded_init(seed):
             if encoder is None:
+                if source_vocab_size is None:
+                    raise ValueError("source_vocab_size is needed when no encoder is given")
                 encoder = Encoder(source_vocab_size, embedding_dim, hidden_size, bidirectional)
             self.encoder = encoder
             key_size = self.encoder.output_size

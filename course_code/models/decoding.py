@@ -76,7 +76,11 @@ def select_rows(state: NamedTuple, index: torch.Tensor) -> NamedTuple:
 
 
 def _check(source: torch.Tensor, max_len) -> None:
-    check_tensor("source", source, ("N", "S"))
+    """A source of ids ``(N, S)``, or of feature vectors ``(N, S, D)`` (frames, say)."""
+    if isinstance(source, torch.Tensor) and source.dim() == 3:
+        check_tensor("source", source, ("N", "S", "D"), dtype="float")
+    else:
+        check_tensor("source", source, ("N", "S"))
     check_positive_int("max_len", max_len)
 
 
@@ -97,7 +101,8 @@ def greedy_decode(model, source: torch.Tensor, max_len: int) -> Decoded:
 
     Args:
         model: an encoder-decoder with ``encode`` and ``decode_step``.
-        source: ids ``(N, S)``.
+        source: ids ``(N, S)``, or features ``(N, S, D)`` for a model whose encoder
+            reads them (the listener of :mod:`course_code.models.listener`).
         max_len: the most tokens to emit per row, ``<eos>`` included.
 
     Returns:

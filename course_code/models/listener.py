@@ -22,14 +22,11 @@ forward state after the last step beside its backward state after the first.
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import torch
 from torch import nn
 
-from course_code.data.pairs import BOS, EOS, PAD
 from course_code.models.attention_seq2seq import AttentionSeq2Seq
-from course_code.models.decoding import exact_match
+from course_code.models.decoding import exact_match, greedy_decode
 from course_code.models.seq2seq import EncoderOutput, check_ids
 from course_code.nn.pyramid import PyramidRNN, merge_pairs
 from course_code.nn.stacked import StackedRNN
@@ -39,8 +36,6 @@ from course_code.shapes import check_positive_int, check_tensor
 __all__ = [
     "ENCODER_KINDS",
     "FrameEncoder",
-    "Transcripts",
-    "greedy_transcribe",
     "listener",
 ]
 
@@ -127,13 +122,12 @@ def listener(
     Returns:
         a model called as ``model((frames (N, T, D), decoder_input (N, U)))`` that
         returns teacher-forced logits ``(N, U, V)``, with ``encode(frames)`` and
-        ``decode_step`` for :func:`greedy_transcribe`.
+        ``decode_step`` for :func:`~course_code.models.decoding.greedy_decode`.
     """
     with seeded_init(seed):
         encoder = FrameEncoder(kind, input_size, hidden_size, num_layers, mode)
-    # source_vocab_size is not used when the encoder is given: frames have no vocabulary
     return AttentionSeq2Seq(
-        1,
+        None,  # frames have no vocabulary
         vocab_size,
         embedding_dim,
         2 * hidden_size,
@@ -141,50 +135,6 @@ def listener(
         seed=seed,
         encoder=encoder,
     )
-
-
-class Transcripts(NamedTuple):
-    """Greedy outputs: ``ids (N, U_max)``, each row ending at ``<eos>``, PAD after."""
-
-    ids: torch.Tensor
-
-
-@torch.no_grad()
-def greedy_transcribe(
-    model: AttentionSeq2Seq, frames: torch.Tensor, max_len: int
-) -> Transcripts:
-    """The most probable id at every step, fed back as the next input, until ``<eos>``.
-
-    The same search as :func:`course_code.models.decoding.greedy_decode`, for a source
-    of frames ``(N, T, D)`` rather than ids (``<pad>`` and ``<bos>`` are never emitted).
-
-    Args:
-        model: as from :func:`listener`.
-        frames: ``(N, T, D)``.
-        max_len: the most ids per row, ``<eos>`` included.
-
-    Returns:
-        :class:`Transcripts`.
-    """
-    max_len = check_positive_int("max_len", max_len)
-    was_training = model.training
-    model.eval()
-    state = model.encode(frames)
-    N = frames.shape[0]
-    previous = torch.full((N,), BOS, dtype=torch.int64)
-    done = torch.zeros(N, dtype=torch.bool)
-    ids = []
-    for _ in range(max_len):
-        logits, state = model.decode_step(previous, state)
-        logits[:, [PAD, BOS]] = -float("inf")
-        best = logits.argmax(dim=-1)  # (N,)
-        ids.append(torch.where(done, PAD, best))
-        done = done | (best == EOS)
-        previous = best
-        if bool(done.all()):
-            break
-    model.train(was_training)
-    return Transcripts(torch.stack(ids, dim=1))
 
 
 def transcript_accuracy(
@@ -197,5 +147,5 @@ def transcript_accuracy(
             padded with ``PAD``.
     """
     check_ids("decoder_target", decoder_target)
-    decoded = greedy_transcribe(model, frames, decoder_target.shape[1] + 2)
+    decoded = greedy_decode(model, frames, decoder_target.shape[1] + 2)
     return float(exact_match(decoded.ids, decoder_target).float().mean())
