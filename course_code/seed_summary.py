@@ -11,7 +11,9 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["SeedSummary", "summarise_seeds"]
+import numpy as np
+
+__all__ = ["SeedSummary", "median_range", "summarise_seeds"]
 
 
 @dataclass(frozen=True)
@@ -73,4 +75,23 @@ def summarise_seeds(values: Iterable[float | None], below: float) -> SeedSummary
         median=median,
         low=cleaned[0],
         high=cleaned[-1],
+    )
+
+
+def median_range(values: Iterable[float], digits: int = 3) -> str:
+    """``"median (min to max)"`` of some numbers, each rounded to ``digits`` decimals.
+
+    How the book reports a quantity measured over several seeds, when there is no
+    success threshold to count against (then use :func:`summarise_seeds`).
+
+    Example:
+        >>> median_range([0.5, 0.25, 1.0])
+        '0.500 (0.250 to 1.000)'
+    """
+    values = np.asarray(list(values), dtype=float)
+    if values.size == 0:
+        raise ValueError("values must hold at least one number")
+    return (
+        f"{np.median(values):.{digits}f} ({values.min():.{digits}f} to "
+        f"{values.max():.{digits}f})"
     )

@@ -104,3 +104,12 @@ def test_char_lm_run_seed_0_is_the_training_chapters_first_epoch():
     assert run.val_perplexity[0] == pytest.approx(7.2232, abs=5e-5)
     with pytest.raises(ValueError, match="only an LSTM has a forget gate"):
         char_lm_run("gru", 0, 100, forget_gate_bias=1.0)
+
+
+def test_median_range_reports_the_median_and_the_extremes():
+    from course_code.seed_summary import median_range
+
+    assert median_range([0.5, 0.25, 1.0]) == "0.500 (0.250 to 1.000)"
+    assert median_range([4, 1, 2, 3], digits=1) == "2.5 (1.0 to 4.0)"
+    with pytest.raises(ValueError, match="at least one number"):
+        median_range([])

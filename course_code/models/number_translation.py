@@ -48,7 +48,6 @@ __all__ = [
     "build_model",
     "greedy_correct",
     "load_studies",
-    "median_range",
     "point_at",
     "study_rows",
     "run_plan",
@@ -286,10 +285,3 @@ def point_at(row: dict, epoch: int) -> dict:
             return point
     raise ValueError(f"the {row['kind']} row of seed {row['seed']} has no point at "
                      f"epoch {epoch}")
-
-
-def median_range(values, digits: int = 3) -> str:
-    """``"median (min to max)"`` of some numbers, rounded to ``digits`` decimals."""
-    values = np.asarray(values, dtype=float)
-    return (f"{np.median(values):.{digits}f} ({values.min():.{digits}f} to "
-            f"{values.max():.{digits}f})")
